@@ -1,0 +1,61 @@
+import { Command, Option } from 'commander';
+import type { GlobalOptions } from './output.js';
+
+const EXAMPLES = {
+  render: ['proxygen render', 'proxygen render --target nginx --dry-run --diff', 'proxygen render --stdout caddy/Caddyfile'],
+  schema: ['proxygen schema > proxygen.schema.json'],
+  presets: ['proxygen presets', 'proxygen presets --json'],
+};
+
+function examples(list: string[]): string {
+  return `\nExamples:\n${list.map((line) => `  $ ${line}`).join('\n')}\n`;
+}
+
+/** Options every command takes (SPEC: --config, --json, --no-color). */
+function withGlobals(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'the site config', './proxygen.yaml')
+    .option('--json', 'machine-readable output on stdout')
+    .option('--no-color', 'no colours (NO_COLOR works too)');
+}
+
+async function prepare(options: GlobalOptions): Promise<void> {
+  const { configureColor } = await import('./output.js');
+  configureColor(options);
+}
+
+export function buildCli(): Command {
+  const program = new Command('proxygen')
+    .description('One small YAML file in: nginx, Caddy, cloudflared and ngrok configuration out.')
+    .version(__PROXYGEN_VERSION__, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  withGlobals(program.command('render'))
+    .description('write every target’s files under the output directory')
+    .option('-t, --target <name...>', 'only these targets (nginx, caddy, cloudflared, ngrok)')
+    .option('-o, --out <dir>', 'output directory (default: `output` from the config)')
+    .option('-n, --dry-run', 'show what would change, write nothing')
+    .option('--diff', 'print a unified diff of each change')
+    .addOption(new Option('--stdout [file]', 'print one rendered file instead of writing'))
+    .addHelpText('after', examples(EXAMPLES.render))
+    .action(async (options) => {
+      await prepare(options);
+      await (await import('./commands/render.js')).run(options);
+    });
+
+  withGlobals(program.command('schema'))
+    .description('print the JSON Schema of proxygen.yaml')
+    .addHelpText('after', examples(EXAMPLES.schema))
+    .action(async () => (await import('./commands/schema.js')).run());
+
+  withGlobals(program.command('presets'))
+    .description('list the presets and the app each one serves')
+    .addHelpText('after', examples(EXAMPLES.presets))
+    .action(async (options) => {
+      await prepare(options);
+      await (await import('./commands/presets.js')).run(options);
+    });
+
+  return program;
+}

@@ -1,0 +1,67 @@
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { UserError } from '../errors.js';
+import { formatKeyPath, locate, type KeyPath } from './locate.js';
+import { configFileSchema, type ConfigFile } from './schema.js';
+
+export interface ConfigSource {
+  file: string;
+  text: string;
+  doc: Document;
+  lines: LineCounter;
+}
+
+export interface ConfigIssue {
+  path: KeyPath;
+  message: string;
+  atKey?: boolean;
+}
+
+const MAX_SHOWN = 20;
+
+/** One line per problem: `file:line:col key.path: message`. */
+export function configError(source: ConfigSource, issues: ConfigIssue[]): UserError {
+  const lines = issues.slice(0, MAX_SHOWN).map(({ path, message, atKey }) => {
+    const { line, col } = locate(source.doc, source.lines, path, atKey);
+    return `${source.file}:${line}:${col} ${formatKeyPath(path)}: ${message}`;
+  });
+  if (issues.length > MAX_SHOWN) lines.push(`... and ${issues.length - MAX_SHOWN} more`);
+  return new UserError(lines.join('\n'), 'fix the file, then run `proxygen render` again (`proxygen schema` prints every key)');
+}
+
+function zodIssues(issues: z.core.$ZodIssue[]): ConfigIssue[] {
+  return issues.flatMap((issue): ConfigIssue[] => {
+    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...path, key], message: 'unknown key (check the spelling; `proxygen schema` lists every key)', atKey: true }));
+    }
+    if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path, message: `missing required key (${issue.expected} expected)` }];
+    if (issue.code === 'invalid_value' && 'values' in issue) {
+      return [{ path, message: `expected one of ${issue.values.map((x) => JSON.stringify(x)).join(', ')}` }];
+    }
+    return [{ path, message: issue.message }];
+  });
+}
+
+export function parseConfigText(file: string, text: string): { source: ConfigSource; config: ConfigFile } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  if (text.includes('\0')) {
+    throw new UserError(`${file}:1:1 (file): contains a NUL byte; save it as plain UTF-8 text`);
+  }
+  const source: ConfigSource = { file, text, doc, lines };
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length > 0) {
+    const first = problems[0]!;
+    const { line, col } = lines.linePos(first.pos[0]);
+    const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new UserError(`${file}:${line}:${col} (yaml): ${message}`, 'fix the YAML syntax (indent with spaces, quote values with ":" or "#")');
+  }
+  const raw = doc.toJS({ maxAliasCount: 50 }) as unknown;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new UserError(`${file}:1:1 (top level): expected a mapping of keys such as "preset:" and "domain:"`, 'start from `proxygen init` or the README example');
+  }
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) throw configError(source, zodIssues(parsed.error.issues));
+  return { source, config: parsed.data };
+}

@@ -1,0 +1,118 @@
+import { classify, matchKeys } from '../plan/match.js';
+import { PRESETS } from '../presets/index.js';
+import { configError, type ConfigIssue, type ConfigSource } from './load.js';
+import type { KeyPath } from './locate.js';
+import { TARGET_NAMES, type ConfigFile, type PresetName, type RouteInput, type TargetName } from './schema.js';
+
+/** A route after presets are applied, with where it came from for error messages. */
+export interface SourcedRoute extends RouteInput {
+  at: KeyPath | null;
+}
+
+export interface Config {
+  preset: PresetName;
+  domain: string;
+  upstream: string;
+  ports: { http: number; https: number };
+  tls: { mode: 'acme' | 'files' | 'off'; email?: string; cert?: string; key?: string; profile: 'modern' | 'intermediate'; hsts: boolean };
+  headers: { security: boolean };
+  limits: { body: string; rate_status: number };
+  networks: Record<string, string[]>;
+  allowlists: NonNullable<ConfigFile['allowlists']>;
+  routes: SourcedRoute[];
+  tunnel: { provider: 'cloudflare' | 'ngrok' | 'none'; cloudflare: { tunnel: string; credentials_file: string }; ngrok: { version: 2 | 3; domain: string } };
+  firewall?: { allow: number[]; deny: number[] };
+  targets: TargetName[];
+  output: string;
+  reload_command?: string;
+  nginx: { version: string; ipv6: boolean; allowlist_dir: string };
+  caddy: { version: string };
+}
+
+export const routePaths = (route: RouteInput): string[] => route.paths ?? [route.path!];
+
+export const routeKeys = (route: RouteInput): string[] => routePaths(route).flatMap((path) => matchKeys(classify(path, route.exact)));
+
+/** File routes replace preset routes with the same path(s); the rest of the preset's stay. */
+function mergeRoutes(preset: RouteInput[], file: RouteInput[] | undefined): SourcedRoute[] {
+  const own: SourcedRoute[] = (file ?? []).map((route, index) => ({ ...route, at: ['routes', index] }));
+  const taken = new Set(own.flatMap(routeKeys));
+  const kept = preset.filter((route) => !routeKeys(route).some((key) => taken.has(key)));
+  return [...own, ...kept.map((route) => ({ ...route, at: null }))];
+}
+
+function firstLabel(domain: string): string {
+  return domain.split('.')[0]!;
+}
+
+export function resolveConfig(file: ConfigFile, source: ConfigSource): Config {
+  const presetName = file.preset ?? 'none';
+  const preset = presetName === 'none' ? {} : PRESETS[presetName].values;
+  const issues: ConfigIssue[] = [];
+  const upstream = file.upstream ?? preset.upstream;
+  if (!upstream) issues.push({ path: ['upstream'], message: 'missing: set upstream (e.g. http://127.0.0.1:8080) or choose a preset' });
+  const tlsIn = { ...preset.tls, ...file.tls };
+  const tunnelName = file.tunnel?.cloudflare?.tunnel ?? firstLabel(file.domain);
+  const config: Config = {
+    preset: presetName,
+    domain: file.domain,
+    upstream: upstream ?? 'http://127.0.0.1:1',
+    ports: { http: 80, https: 443, ...preset.ports, ...file.ports },
+    tls: { mode: 'acme', profile: 'intermediate', hsts: true, ...tlsIn },
+    headers: { security: true, ...preset.headers, ...file.headers },
+    limits: { body: '10m', rate_status: 429, ...preset.limits, ...file.limits },
+    networks: { ...preset.networks, ...file.networks },
+    allowlists: { ...preset.allowlists, ...file.allowlists },
+    routes: mergeRoutes(preset.routes ?? [], file.routes),
+    tunnel: {
+      provider: file.tunnel?.provider ?? 'none',
+      cloudflare: { tunnel: tunnelName, credentials_file: file.tunnel?.cloudflare?.credentials_file ?? `/etc/cloudflared/${tunnelName}.json` },
+      ngrok: { version: file.tunnel?.ngrok?.version ?? 3, domain: file.tunnel?.ngrok?.domain ?? file.domain },
+    },
+    firewall: file.firewall || preset.firewall ? { allow: [], deny: [], ...preset.firewall, ...file.firewall } : undefined,
+    targets: file.targets ?? [...TARGET_NAMES],
+    output: file.output ?? 'deploy/proxy',
+    reload_command: file.reload_command,
+    nginx: { version: '1.22', ipv6: true, allowlist_dir: 'proxygen/allowlists', ...file.nginx },
+    caddy: { version: '2.6', ...file.caddy },
+  };
+  issues.push(...crossFieldIssues(config, file));
+  if (issues.length > 0) throw configError(source, issues);
+  return config;
+}
+
+function crossFieldIssues(config: Config, file: ConfigFile): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const presetNote = (at: KeyPath | null) => (at ? '' : ` (in preset ${config.preset}; override the route in routes:)`);
+  if (config.tls.mode === 'files') {
+    for (const key of ['cert', 'key'] as const) {
+      if (!config.tls[key]) issues.push({ path: ['tls', key], message: `tls.mode files needs tls.${key} (an absolute path)` });
+    }
+  }
+  if (config.ports.http === config.ports.https && config.tls.mode !== 'off') {
+    issues.push({ path: ['ports', 'https'], message: 'ports.http and ports.https must differ' });
+  }
+  for (const name of Object.keys(config.networks)) {
+    if (name in config.allowlists) issues.push({ path: ['allowlists', name], message: `"${name}" is also a network; names must be unique across networks and allowlists` });
+  }
+  const seen = new Map<string, KeyPath | null>();
+  config.routes.forEach((route) => {
+    for (const key of routeKeys(route)) {
+      if (seen.has(key)) issues.push({ path: route.at ?? ['preset'], message: `route overlaps another on ${key.replace(/^=/, 'exact ').replace(/^~/, 'glob ')}${presetNote(route.at)}; merge the two entries` });
+      seen.set(key, route.at);
+    }
+    (route.allow ?? []).forEach((name, index) => {
+      if (!(name in config.networks) && !(name in config.allowlists)) {
+        const known = [...Object.keys(config.networks), ...Object.keys(config.allowlists)].join(', ') || 'none defined';
+        issues.push({ path: route.at ? [...route.at, 'allow', index] : ['preset'], message: `unknown set "${name}"; define it under networks: or allowlists: (known: ${known})` });
+      }
+    });
+    if (route.burst !== undefined && route.rate === undefined) {
+      issues.push({ path: route.at ? [...route.at, 'burst'] : ['preset'], message: 'burst needs rate on the same route (e.g. rate: 10/s)' });
+    }
+  });
+  if (file.tunnel?.provider === 'none' && file.targets?.some((t) => t === 'cloudflared' || t === 'ngrok')) {
+    issues.push({ path: ['targets'], message: 'tunnel.provider is none but a tunnel target is listed; drop it from targets or set tunnel.provider' });
+  }
+  return issues;
+}

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runTool, type RunResult } from './run.js';
+
+export interface SandboxFile {
+  path: string;
+  content: string;
+}
+
+async function standInCertificate(dir: string): Promise<{ cert: string; key: string }> {
+  const cert = join(dir, 'stand-in.crt');
+  const key = join(dir, 'stand-in.key');
+  const result = await runTool('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=localhost', '-days', '2', '-keyout', key, '-out', cert]);
+  if (result.code !== 0) throw new Error(`openssl could not make a stand-in certificate: ${result.stderr.trim()}`);
+  return { cert, key };
+}
+
+/** Certificate paths that do not exist here are swapped for a throwaway self-signed pair. */
+async function withStandInCertificates(text: string, dir: string, pattern: RegExp): Promise<string> {
+  let pair: { cert: string; key: string } | undefined;
+  const missing = [...text.matchAll(pattern)].filter((m) => !existsSync(m[2]!));
+  if (missing.length === 0) return text;
+  pair ??= await standInCertificate(dir);
+  return text.replace(pattern, (whole, directive: string, path: string) => (existsSync(path) ? whole : `${directive}${/key/i.test(directive) || path.includes('key') ? pair!.key : pair!.cert}`));
+}
+
+async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'proxygen-sandbox-'));
+  try {
+    return await work(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function writeAll(root: string, files: SandboxFile[]): Promise<void> {
+  for (const file of files) {
+    await mkdir(dirname(join(root, file.path)), { recursive: true });
+    await writeFile(join(root, file.path), file.content);
+  }
+}
+
+/**
+ * `nginx -t` on an http-context include without root and without touching the system: temp
+ * prefix, pid/logs/temp paths inside it, includes relative to the sandbox conf directory.
+ */
+export function nginxTest(site: string, includes: SandboxFile[], nginx = 'nginx'): Promise<RunResult> {
+  return inTempDir(async (dir) => {
+    const conf = join(dir, 'conf');
+    await mkdir(conf, { recursive: true });
+    await mkdir(join(dir, 'logs'), { recursive: true });
+    await mkdir(join(dir, 'tmp'), { recursive: true });
+    await writeAll(conf, includes);
+    const siteText = await withStandInCertificates(site, dir, /(ssl_certificate(?:_key)?\s+)([^;\s]+)(?=;)/g);
+    await writeFile(join(conf, 'site.conf'), siteText);
+    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `    ${kind}_temp_path ${dir}/tmp/${kind};`).join('\n');
+    await writeFile(
+      join(conf, 'nginx.conf'),
+      `pid ${dir}/logs/nginx.pid;\nerror_log stderr;\nworker_processes 1;\nevents { worker_connections 64; }\nhttp {\n    access_log off;\n${temp}\n    include ${conf}/site.conf;\n}\n`,
+    );
+    return runTool(nginx, ['-t', '-q', '-p', `${dir}/`, '-c', join(conf, 'nginx.conf'), '-e', 'stderr']);
+  });
+}
+
+/** `caddy validate` on a Caddyfile and the files it imports, with storage kept in the sandbox. */
+export function caddyValidate(caddyfile: string, imports: SandboxFile[], caddy = 'caddy'): Promise<RunResult> {
+  return inTempDir(async (dir) => {
+    await writeAll(dir, imports);
+    const text = await withStandInCertificates(caddyfile, dir, /(\btls\s+)(\/\S+)(?=\s)/g);
+    const keyFixed = await withStandInCertificates(text, dir, /(\btls\s+\S+\s+)(\/\S+)(?=\s)/g);
+    await writeFile(join(dir, 'Caddyfile'), keyFixed);
+    const env = { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
+    return runTool(caddy, ['validate', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], { env });
+  });
+}
+
+/** What `caddy fmt` would make of the text (empty stdout with code 0 means unchanged on 2.6). */
+export async function caddyFormat(caddyfile: string, caddy = 'caddy'): Promise<RunResult> {
+  return inTempDir(async (dir) => {
+    await writeFile(join(dir, 'Caddyfile'), caddyfile);
+    return runTool(caddy, ['fmt', join(dir, 'Caddyfile')]);
+  });
+}

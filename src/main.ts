@@ -1,0 +1,25 @@
+import { CommanderError } from 'commander';
+import { buildCli } from './cli.js';
+import { EXIT, ExitError, UserError } from './errors.js';
+
+// The only place that turns errors into output and exit codes.
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildCli().parseAsync(argv);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof ExitError) return error.code;
+    if (error instanceof UserError) {
+      process.stderr.write(`proxygen: ${error.message.split('\n').join('\nproxygen: ')}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      return error.code;
+    }
+    if (error instanceof CommanderError) {
+      const shown = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+      return shown ? EXIT.ok : EXIT.usage;
+    }
+    process.stderr.write(`proxygen: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
+    return 70;
+  }
+}
+
+process.exitCode = await main(process.argv);

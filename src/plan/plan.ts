@@ -1,0 +1,131 @@
+import { routePaths, type Config } from '../config/resolve.js';
+import { durationSeconds, sizeBytes } from '../config/values.js';
+import { canonicalCidr } from './cidr.js';
+import { classify, compareSpecificity, matchRegex, type Match } from './match.js';
+
+export interface Access {
+  /** Static CIDRs from `networks`, canonical. */
+  cidrs: string[];
+  /** Names of allowlists (files owned by refresh-allowlist). */
+  allowlists: string[];
+  names: string[];
+}
+
+export interface PlanRoute {
+  id: string;
+  match: Match;
+  regex: string;
+  websocket: boolean;
+  timeout?: number;
+  body?: number;
+  rate?: { count: number; per: 's' | 'm'; burst: number };
+  access?: Access;
+  /** Reachable only from `networks` (private ranges): a tunnel must not deliver it at all. */
+  internalOnly: boolean;
+}
+
+export interface Allowlist {
+  name: string;
+  sections: string[];
+  cidrs: string[];
+}
+
+export interface Plan {
+  source: string;
+  domain: string;
+  slug: string;
+  upstream: { scheme: 'http' | 'https'; hostPort: string; url: string };
+  ports: Config['ports'];
+  tls: Config['tls'];
+  headers: { name: string; value: string }[];
+  hsts: boolean;
+  body: number;
+  rateStatus: number;
+  routes: PlanRoute[];
+  allowlists: Allowlist[];
+  tunnel: Config['tunnel'];
+  firewall?: Config['firewall'];
+  nginx: Config['nginx'] & { http2Directive: boolean };
+  caddy: Config['caddy'];
+}
+
+const SECURITY_HEADERS = [
+  { name: 'X-Content-Type-Options', value: 'nosniff' },
+  { name: 'X-Frame-Options', value: 'SAMEORIGIN' },
+  { name: 'Referrer-Policy', value: 'no-referrer' },
+];
+
+export const HSTS_VALUE = 'max-age=63072000';
+
+function versionAtLeast(version: string, minimum: number[]): boolean {
+  const parts = version.split('.').map(Number);
+  for (let i = 0; i < minimum.length; i++) {
+    const a = parts[i] ?? 0;
+    if (a !== minimum[i]) return a > minimum[i]!;
+  }
+  return true;
+}
+
+function slugOf(text: string): string {
+  return text.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toLowerCase();
+}
+
+function uniqueIds(matches: Match[]): string[] {
+  const used = new Set<string>();
+  return matches.map((match) => {
+    const base = (match.path === '/' ? 'root' : slugOf(match.path.replaceAll('*', 'x'))) + (match.kind === 'exact' ? '_exact' : '');
+    let id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
+    used.add(id);
+    return id;
+  });
+}
+
+/** Data in, data out: allowlist contents come from the caller (snapshot or last refresh). */
+export function buildPlan(config: Config, source: string, allowlistCidrs: Record<string, string[]>): Plan {
+  const networks = Object.fromEntries(Object.entries(config.networks).map(([name, list]) => [name, list.map(canonicalCidr)]));
+  const expanded = config.routes.flatMap((route) => routePaths(route).map((path) => ({ route, match: classify(path, route.exact) })));
+  expanded.sort((a, b) => compareSpecificity(a.match, b.match));
+  const ids = uniqueIds(expanded.map((e) => e.match));
+  const routes = expanded.map(({ route, match }, index): PlanRoute => {
+    const names = route.allow ?? [];
+    const rate = route.rate ? /^([0-9]+)\/(s|m)$/.exec(route.rate)! : undefined;
+    return {
+      id: ids[index]!,
+      match,
+      regex: matchRegex(match),
+      websocket: route.websocket ?? false,
+      timeout: route.timeout ? durationSeconds(route.timeout) : undefined,
+      body: route.body ? sizeBytes(route.body) : undefined,
+      rate: rate ? { count: Number(rate[1]), per: rate[2] as 's' | 'm', burst: route.burst ?? 0 } : undefined,
+      access: names.length
+        ? {
+            names,
+            cidrs: [...new Set(names.flatMap((name) => networks[name] ?? []))],
+            allowlists: names.filter((name) => name in config.allowlists),
+          }
+        : undefined,
+      internalOnly: names.length > 0 && names.every((name) => name in networks),
+    };
+  });
+  const [scheme, hostPort] = config.upstream.split('://') as ['http' | 'https', string];
+  const defaultPort = scheme === 'https' ? 443 : 80;
+  return {
+    source,
+    domain: config.domain,
+    slug: slugOf(config.domain),
+    upstream: { scheme, hostPort: /:[0-9]+$/.test(hostPort) ? hostPort : `${hostPort}:${defaultPort}`, url: config.upstream },
+    ports: config.ports,
+    tls: config.tls,
+    headers: config.headers.security ? SECURITY_HEADERS : [],
+    hsts: config.tls.hsts && config.tls.mode !== 'off' && config.headers.security,
+    body: sizeBytes(config.limits.body),
+    rateStatus: config.limits.rate_status,
+    routes,
+    allowlists: Object.entries(config.allowlists).map(([name, spec]) => ({ name, sections: spec.sections, cidrs: allowlistCidrs[name] ?? [] })),
+    tunnel: config.tunnel,
+    firewall: config.firewall,
+    nginx: { ...config.nginx, http2Directive: versionAtLeast(config.nginx.version, [1, 25, 1]) },
+    caddy: config.caddy,
+  };
+}

@@ -1,0 +1,28 @@
+import { basename, resolve } from 'node:path';
+import { resolveConfig, type Config } from './config/resolve.js';
+import type { TargetName } from './config/schema.js';
+import { seedAllowlists } from './io/allowlists.js';
+import { readConfigFile } from './io/config-file.js';
+import { buildPlan, type Plan } from './plan/plan.js';
+import { renderTargets, type OutputFile } from './targets/index.js';
+
+export interface Project {
+  configPath: string;
+  config: Config;
+  plan: Plan;
+  outputDir: string;
+  targets: TargetName[];
+  files: OutputFile[];
+  allowlistOrigin: string;
+}
+
+/** Config file -> validated config -> plan -> files in memory. Reads only; writes nothing. */
+export async function loadProject(configPath: string, options: { out?: string; targets?: TargetName[] } = {}): Promise<Project> {
+  const { source, config: file } = await readConfigFile(configPath);
+  const config = resolveConfig(file, source);
+  const outputDir = resolve(options.out ?? resolve(configPath, '..', config.output));
+  const { cidrs, origin } = await seedAllowlists(config, outputDir);
+  const plan = buildPlan(config, basename(configPath), cidrs);
+  const targets = options.targets ?? config.targets;
+  return { configPath, config, plan, outputDir, targets, files: renderTargets(plan, targets, config.preset), allowlistOrigin: origin };
+}

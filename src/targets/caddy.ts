@@ -1,0 +1,79 @@
+import caddyTemplate from '../../templates/caddy/Caddyfile.hbs';
+import type { Match } from '../plan/match.js';
+import { HSTS_VALUE, type Plan, type PlanRoute } from '../plan/plan.js';
+import { caddySize, cidrChunks, durationText, headerLines, type OutputFile } from './format.js';
+import { template } from './hbs.js';
+
+const render = template(caddyTemplate);
+
+export const caddyFile = 'caddy/Caddyfile';
+export const caddyAllowlistFile = (name: string) => `caddy/allowlists/${name}.caddy`;
+
+function caddyPaths(match: Match): string[] {
+  switch (match.kind) {
+    case 'exact':
+    case 'glob':
+      return [match.path];
+    case 'prefix':
+      return [`${match.path}*`];
+    case 'segment':
+      return [match.path, `${match.path}/*`];
+  }
+}
+
+const isCatchAll = (route: PlanRoute) => route.match.kind === 'prefix' && route.match.path === '/';
+
+function handlesFor(route: PlanRoute) {
+  const proxy = {
+    matcher: isCatchAll(route) ? null : `@${route.id}`,
+    status: null,
+    body: route.body === undefined ? null : caddySize(route.body),
+    timeout: route.timeout === undefined ? null : durationText(route.timeout),
+  };
+  return route.access ? [{ matcher: `@${route.id}_denied`, status: 403, body: null, timeout: null }, proxy] : [proxy];
+}
+
+function matchersFor(route: PlanRoute) {
+  const paths = caddyPaths(route.match);
+  const access = route.access;
+  const proxy = { name: route.id, paths, guard: null };
+  if (!access) return isCatchAll(route) ? [] : [proxy];
+  const guard = { cidrLines: cidrChunks(access.cidrs, 8), imports: access.allowlists.map((name) => `allowlists/${name}.caddy`) };
+  return [{ name: `${route.id}_denied`, paths, guard }, ...(isCatchAll(route) ? [] : [proxy])];
+}
+
+export function renderCaddy(plan: Plan): OutputFile[] {
+  const tlsOn = plan.tls.mode !== 'off';
+  const globals = [
+    ...(plan.ports.http !== 80 ? [`http_port ${plan.ports.http}`] : []),
+    ...(plan.ports.https !== 443 && tlsOn ? [`https_port ${plan.ports.https}`] : []),
+    ...(plan.tls.mode === 'acme' && plan.tls.email ? [`email ${plan.tls.email}`] : []),
+  ];
+  const tlsArgs = plan.tls.mode === 'files' ? [plan.tls.cert!, plan.tls.key!] : [];
+  const modern = tlsOn && plan.tls.profile === 'modern';
+  const handles = plan.routes.flatMap(handlesFor);
+  if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, status: 404 as never, body: null, timeout: null });
+  const content = render({
+    header: [...headerLines(plan, `Caddy site for ${plan.domain}`), 'Rate limits are not enforced here: stock Caddy has no rate limiter (see README.md).'],
+    globals,
+    address: tlsOn ? plan.domain : `http://${plan.domain}`,
+    tls: tlsArgs.length || modern ? { args: tlsArgs, modern } : null,
+    headers: [...plan.headers, ...(plan.hsts ? [{ name: 'Strict-Transport-Security', value: HSTS_VALUE }] : [])],
+    body: caddySize(plan.body),
+    matchers: plan.routes.flatMap(matchersFor),
+    handles,
+    upstream: plan.upstream.hostPort,
+    upstreamTls: plan.upstream.scheme === 'https',
+  });
+  const allowlists = plan.allowlists.map((list) => ({
+    path: caddyAllowlistFile(list.name),
+    content: [
+      ...headerLines(plan, `allowlist ${list.name} (GitHub meta: ${list.sections.join(', ')})`).map((l) => `# ${l}`),
+      '# Owned by `proxygen refresh-allowlist`; imported inside a matcher block.',
+      ...cidrChunks(list.cidrs, 8).map((chunk) => `remote_ip ${chunk.join(' ')}`),
+      '',
+    ].join('\n'),
+    mode: 0o644,
+  }));
+  return [{ path: caddyFile, content, mode: 0o644 }, ...allowlists];
+}

@@ -1,0 +1,50 @@
+import type { TargetName } from '../config/schema.js';
+import type { Plan, PlanRoute } from '../plan/plan.js';
+
+type Policy = 'rate' | 'allowlist' | 'body' | 'timeout' | 'headers';
+
+// What each target cannot enforce (absent = enforced as written). Printed by render and check
+// every time: a policy is never dropped silently.
+export const GAPS: Record<TargetName, Partial<Record<Policy, string>>> = {
+  nginx: {},
+  caddy: {
+    rate: 'not enforced: stock Caddy has no rate limiter (build with the caddy-ratelimit module, or limit in the app)',
+  },
+  cloudflared: {
+    rate: 'not enforced: cloudflared has no rate limiting (use a Cloudflare WAF rate-limiting rule)',
+    allowlist: 'not enforced: cloudflared cannot filter by client IP (use a Cloudflare WAF rule; the app must verify signatures)',
+    body: 'not enforced by cloudflared (Cloudflare caps bodies by plan; the app must enforce its own limit)',
+    timeout: 'not configurable in cloudflared ingress',
+    headers: 'not added: the tunnel goes straight to the upstream, so the app must send its own security headers',
+  },
+  ngrok: {
+    rate: 'approximated: ngrok counts requests in 60 s sliding windows (capacity = the rate per minute, at least burst + 1)',
+    body: 'not enforced by the ngrok agent config',
+    timeout: 'not configurable in the ngrok agent config',
+    headers: 'not added: the tunnel goes straight to the upstream, so the app must send its own security headers',
+  },
+};
+
+function routePolicies(route: PlanRoute): [Policy, string][] {
+  const found: [Policy, string][] = [];
+  if (route.rate) found.push(['rate', `rate ${route.rate.count}/${route.rate.per}`]);
+  if (route.access && !route.internalOnly) found.push(['allowlist', `allow ${route.access.names.join(', ')}`]);
+  if (route.body !== undefined) found.push(['body', 'body limit']);
+  if (route.timeout !== undefined) found.push(['timeout', `timeout ${route.timeout}s`]);
+  return found;
+}
+
+/** One line per policy the target cannot enforce as written. */
+export function gapsFor(plan: Plan, target: TargetName): string[] {
+  const table = GAPS[target];
+  const lines: string[] = [];
+  if (table.headers && plan.headers.length > 0) lines.push(`security headers ${table.headers}`);
+  if (table.body) lines.push(`site body limit ${table.body}`);
+  for (const route of plan.routes) {
+    for (const [policy, label] of routePolicies(route)) {
+      const gap = table[policy];
+      if (gap && !(policy === 'body' && table.body && route.body === plan.body)) lines.push(`${route.match.path}: ${label} ${gap}`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,87 @@
+import siteTemplate from '../../templates/nginx/site.conf.hbs';
+import type { Plan, PlanRoute } from '../plan/plan.js';
+import { HSTS_VALUE } from '../plan/plan.js';
+import { headerLines, nginxSize, type OutputFile } from './format.js';
+import { template } from './hbs.js';
+
+const render = template(siteTemplate);
+
+// Mozilla server-side TLS guideline 5.7. DHE suites are left out: they need a dhparam file.
+const PROFILES = {
+  intermediate: {
+    protocols: 'TLSv1.2 TLSv1.3',
+    ciphers:
+      'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305',
+  },
+  modern: { protocols: 'TLSv1.3', ciphers: null },
+} as const;
+
+const LOCATION_MODIFIER = { exact: '= ', glob: '~ ', prefix: '', segment: '' } as const;
+
+export const nginxSiteFile = (plan: Plan) => `nginx/${plan.domain}.conf`;
+export const nginxAllowlistFile = (name: string) => `nginx/allowlists/${name}.conf`;
+
+function locationsFor(plan: Plan, route: PlanRoute, zone: string | null) {
+  const base = {
+    rateZone: zone,
+    burst: route.rate?.burst ?? 0,
+    guarded: route.access !== undefined,
+    allowCidrs: route.access?.cidrs ?? [],
+    allowIncludes: (route.access?.allowlists ?? []).map((name) => `${plan.nginx.allowlist_dir}/${name}.conf`),
+    body: route.body === undefined ? null : nginxSize(route.body),
+    websocket: route.websocket,
+    timeout: route.timeout === undefined ? null : `${route.timeout}s`,
+    notFound: false,
+  };
+  const { kind, path } = route.match;
+  if (kind === 'segment') return [{ ...base, modifier: '= ', path }, { ...base, modifier: '', path: `${path}/` }];
+  return [{ ...base, modifier: LOCATION_MODIFIER[kind], path: kind === 'glob' ? route.regex : path }];
+}
+
+// Without a route for "/", nginx would serve its default html root; answer 404 like the other targets.
+const NOT_FOUND_FALLBACK = {
+  modifier: '', path: '/', rateZone: null, burst: 0, guarded: false, allowCidrs: [], allowIncludes: [], body: null, websocket: false, timeout: null, notFound: true,
+};
+
+function listens(plan: Plan, port: number, suffix: string): string[] {
+  return [`${port}${suffix}`, ...(plan.nginx.ipv6 ? [`[::]:${port}${suffix}`] : [])];
+}
+
+export function renderNginx(plan: Plan): OutputFile[] {
+  const tlsOn = plan.tls.mode !== 'off';
+  const zoneOf = (route: PlanRoute) => (route.rate ? `proxygen_${plan.slug}_${route.id}` : null);
+  const zones = plan.routes.filter((r) => r.rate).map((r) => ({ name: zoneOf(r), rate: `${r.rate!.count}r/${r.rate!.per}` }));
+  const locations = plan.routes.flatMap((route) => locationsFor(plan, route, zoneOf(route)));
+  if (!plan.routes.some((r) => r.match.kind === 'prefix' && r.match.path === '/')) {
+    locations.push(NOT_FOUND_FALLBACK);
+  }
+  const profile = PROFILES[plan.tls.profile];
+  const cert = plan.tls.mode === 'files' ? { cert: plan.tls.cert!, key: plan.tls.key! } : { cert: `/etc/letsencrypt/live/${plan.domain}/fullchain.pem`, key: `/etc/letsencrypt/live/${plan.domain}/privkey.pem` };
+  const httpsPort = plan.ports.https === 443 ? '' : `:${plan.ports.https}`;
+  const content = render({
+    header: [...headerLines(plan, `nginx site for ${plan.domain}`), 'Include it in the http context (e.g. /etc/nginx/conf.d/); see README.md beside it.'],
+    domain: plan.domain,
+    connectionVar: `$proxygen_${plan.slug}_connection`,
+    zones,
+    upstreamName: `proxygen_${plan.slug}_backend`,
+    upstreamServer: plan.upstream.hostPort,
+    upstreamScheme: plan.upstream.scheme,
+    upstreamTls: plan.upstream.scheme === 'https',
+    tls: tlsOn ? { ...cert, ...profile } : null,
+    acme: plan.tls.mode === 'acme',
+    redirect: `https://${plan.domain}${httpsPort}`,
+    listenHttp: listens(plan, plan.ports.http, ''),
+    listenMain: tlsOn ? listens(plan, plan.ports.https, plan.nginx.http2Directive ? ' ssl' : ' ssl http2') : listens(plan, plan.ports.http, ''),
+    http2Directive: tlsOn && plan.nginx.http2Directive,
+    body: nginxSize(plan.body),
+    rateStatus: plan.rateStatus,
+    headers: [...plan.headers, ...(plan.hsts ? [{ name: 'Strict-Transport-Security', value: HSTS_VALUE }] : [])],
+    locations,
+  });
+  const allowlists = plan.allowlists.map((list) => ({
+    path: nginxAllowlistFile(list.name),
+    content: [...headerLines(plan, `allowlist ${list.name} (GitHub meta: ${list.sections.join(', ')})`).map((l) => `# ${l}`), '# Owned by `proxygen refresh-allowlist`.', ...list.cidrs.map((c) => `allow ${c};`), ''].join('\n'),
+    mode: 0o644,
+  }));
+  return [{ path: nginxSiteFile(plan), content, mode: 0o644 }, ...allowlists];
+}

@@ -1,0 +1,75 @@
+import ngrokTemplate from '../../templates/ngrok/ngrok.yml.hbs';
+import policyPartial from '../../templates/ngrok/policy.hbs';
+import type { Match } from '../plan/match.js';
+import type { Plan, PlanRoute } from '../plan/plan.js';
+import { headerLines, type OutputFile } from './format.js';
+import { partial, template } from './hbs.js';
+
+partial('policy', policyPartial);
+const render = template(ngrokTemplate);
+
+export const ngrokFile = 'ngrok/ngrok.yml';
+
+function celMatch(match: Match, regex: string): string {
+  switch (match.kind) {
+    case 'exact':
+      return `req.url.path == '${match.path}'`;
+    case 'prefix':
+      return `req.url.path.startsWith('${match.path}')`;
+    case 'segment':
+      return `(req.url.path == '${match.path}' || req.url.path.startsWith('${match.path}/'))`;
+    case 'glob':
+      return `req.url.path.matches('${regex}')`;
+  }
+}
+
+const literalPrefix = (match: Match) => match.path.split('*')[0]!;
+
+function mayOverlap(a: Match, b: Match): boolean {
+  const [x, y] = [literalPrefix(a), literalPrefix(b)];
+  return x.startsWith(y) || y.startsWith(x);
+}
+
+/**
+ * Traffic-policy rules all run, in order; nginx runs only the most specific location. Each rule
+ * therefore excludes the more specific routes that could match the same request.
+ */
+function expressionFor(route: PlanRoute, earlier: PlanRoute[]): string {
+  const shadows = earlier.filter((other) => mayOverlap(other.match, route.match)).map((other) => celMatch(other.match, other.regex));
+  const own = celMatch(route.match, route.regex);
+  return shadows.length ? `${own} && !(${shadows.join(' || ')})` : own;
+}
+
+function rulesFor(plan: Plan) {
+  const cidrsOf = (route: PlanRoute) => [
+    ...(route.access?.cidrs ?? []),
+    ...(route.access?.allowlists ?? []).flatMap((name) => plan.allowlists.find((l) => l.name === name)?.cidrs ?? []),
+  ];
+  return plan.routes.flatMap((route, index) => {
+    if (!route.access && !route.rate) return [];
+    // A 60 s window admits what nginx admits in a minute, or at least the burst at once.
+    const perMinute = route.rate ? Math.max(route.rate.count * (route.rate.per === 's' ? 60 : 1), route.rate.burst + 1) : 0;
+    return [
+      {
+        name: `${route.internalOnly ? 'internal-only' : 'policy'} ${route.match.path}`,
+        expression: expressionFor(route, plan.routes.slice(0, index)),
+        deny: route.internalOnly ? 404 : null,
+        allow: route.access && !route.internalOnly ? cidrsOf(route) : null,
+        rate: route.rate && !route.internalOnly ? { name: `${plan.slug}_${route.id}`, capacity: perMinute } : null,
+      },
+    ];
+  });
+}
+
+export function renderNgrok(plan: Plan): OutputFile[] {
+  const version = plan.tunnel.ngrok.version;
+  const content = render({
+    header: [...headerLines(plan, `ngrok agent v${version} config for ${plan.domain}`), 'Check with: ngrok config check --config ngrok.yml'],
+    v3: version === 3,
+    name: plan.slug.replaceAll('_', '-'),
+    domain: plan.tunnel.ngrok.domain,
+    upstream: plan.upstream.url,
+    rules: rulesFor(plan),
+  });
+  return [{ path: ngrokFile, content, mode: 0o644 }];
+}

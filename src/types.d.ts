@@ -1,0 +1,5 @@
+declare module '*.hbs' {
+  const spec: TemplateSpecification;
+  export default spec;
+}
+declare const __PROXYGEN_VERSION__: string;

@@ -1,0 +1,22 @@
+import { execFileSync } from 'node:child_process';
+
+/** nginx / caddy present? Under CI=true a missing binary fails the suite instead of skipping it. */
+export function hasTool(name: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    if (process.env.CI === 'true') throw new Error(`${name} is required under CI=true; install it (see .ci/run)`);
+    console.warn(`\n!!! ${name} not found: skipping the tests that need it (install it to run them) !!!\n`);
+    return false;
+  }
+}
+
+/** Whether the installed nginx knows `http2 on;` (1.25.1 and later). */
+export function localNginxHasHttp2Directive(): boolean {
+  const banner = execFileSync('sh', ['-c', 'nginx -v 2>&1'], { encoding: 'utf8' });
+  const match = /nginx\/(\d+)\.(\d+)\.(\d+)/.exec(banner);
+  if (!match) return false;
+  const [major, minor, patch] = match.slice(1).map(Number) as [number, number, number];
+  return major > 1 || minor > 25 || (minor === 25 && patch >= 1);
+}

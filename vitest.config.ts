@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+// @ts-expect-error plain ESM helper shared with the esbuild build
+import { hbsVitePlugin } from './scripts/hbs.mjs';
+
+export default defineConfig({
+  plugins: [hbsVitePlugin()],
+  define: { __PROXYGEN_VERSION__: JSON.stringify('0.0.0-test') },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
