@@ -10,7 +10,9 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof ExitError) return error.code;
     if (error instanceof UserError) {
-      process.stderr.write(`proxygen: ${error.message.split('\n').join('\nproxygen: ')}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      // `file:line:col key: message` lines stay bare so editors and CI annotations can parse them.
+      const lines = error.message.split('\n').map((line) => (/^[^\s:]+:\d+:\d+ /.test(line) ? line : `proxygen: ${line}`));
+      process.stderr.write(`${lines.join('\n')}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
       return error.code;
     }
     if (error instanceof CommanderError) {

@@ -29,13 +29,17 @@ export function configError(source: ConfigSource, issues: ConfigIssue[]): UserEr
   return new UserError(lines.join('\n'), 'fix the file, then run `proxygen render` again (`proxygen schema` prints every key)');
 }
 
-function zodIssues(issues: z.core.$ZodIssue[]): ConfigIssue[] {
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
+}
+
+function zodIssues(issues: z.core.$ZodIssue[], raw: unknown): ConfigIssue[] {
   return issues.flatMap((issue): ConfigIssue[] => {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ path: [...path, key], message: 'unknown key (check the spelling; `proxygen schema` lists every key)', atKey: true }));
     }
-    if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path, message: `missing required key (${issue.expected} expected)` }];
+    if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) return [{ path, message: `missing required key (${issue.expected} expected)` }];
     if (issue.code === 'invalid_value' && 'values' in issue) {
       return [{ path, message: `expected one of ${issue.values.map((x) => JSON.stringify(x)).join(', ')}` }];
     }
@@ -62,6 +66,6 @@ export function parseConfigText(file: string, text: string): { source: ConfigSou
     throw new UserError(`${file}:1:1 (top level): expected a mapping of keys such as "preset:" and "domain:"`, 'start from `proxygen init` or the README example');
   }
   const parsed = configFileSchema.safeParse(raw);
-  if (!parsed.success) throw configError(source, zodIssues(parsed.error.issues));
+  if (!parsed.success) throw configError(source, zodIssues(parsed.error.issues, raw));
   return { source, config: parsed.data };
 }

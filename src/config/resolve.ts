@@ -98,7 +98,7 @@ function crossFieldIssues(config: Config, file: ConfigFile): ConfigIssue[] {
   const seen = new Map<string, KeyPath | null>();
   config.routes.forEach((route) => {
     for (const key of routeKeys(route)) {
-      if (seen.has(key)) issues.push({ path: route.at ?? ['preset'], message: `route overlaps another on ${key.replace(/^=/, 'exact ').replace(/^~/, 'glob ')}${presetNote(route.at)}; merge the two entries` });
+      if (seen.has(key)) issues.push({ path: route.at ?? ['preset'], message: `another route already matches ${key.replace(/^[=~]/, '')}${presetNote(route.at)}; merge the two entries` });
       seen.set(key, route.at);
     }
     (route.allow ?? []).forEach((name, index) => {

@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { normalize } from 'node:path';
 import { parseConfigText } from '../config/load.js';
 import type { ConfigFile } from '../config/schema.js';
 import type { ConfigSource } from '../config/load.js';
 import { UserError } from '../errors.js';
 
-export async function readConfigFile(file: string): Promise<{ source: ConfigSource; config: ConfigFile }> {
+export async function readConfigFile(path: string): Promise<{ source: ConfigSource; config: ConfigFile }> {
+  const file = normalize(path);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
