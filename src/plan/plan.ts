@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { routePaths, type Config } from '../config/resolve.js';
 import { durationSeconds, sizeBytes } from '../config/values.js';
 import { canonicalCidr } from './cidr.js';
@@ -70,6 +71,16 @@ function slugOf(text: string): string {
   return text.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toLowerCase();
 }
 
+/**
+ * Site names go into nginx variables, whose names must fit variables_hash_bucket_size (64 on
+ * Debian): long domains are cut and made unique with a short hash.
+ */
+function siteSlug(domain: string): string {
+  const slug = slugOf(domain);
+  if (slug.length <= 24) return slug;
+  return `${slug.slice(0, 16).replace(/_+$/, '')}_${createHash('sha256').update(domain).digest('hex').slice(0, 6)}`;
+}
+
 function uniqueIds(matches: Match[]): string[] {
   const used = new Set<string>();
   return matches.map((match) => {
@@ -113,7 +124,7 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
   return {
     source,
     domain: config.domain,
-    slug: slugOf(config.domain),
+    slug: siteSlug(config.domain),
     upstream: { scheme, hostPort: /:[0-9]+$/.test(hostPort) ? hostPort : `${hostPort}:${defaultPort}`, url: config.upstream },
     ports: config.ports,
     tls: config.tls,

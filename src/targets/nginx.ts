@@ -61,7 +61,7 @@ export function renderNginx(plan: Plan): OutputFile[] {
   const content = render({
     header: [...headerLines(plan, `nginx site for ${plan.domain}`), 'Include it in the http context (e.g. /etc/nginx/conf.d/); see README.md beside it.'],
     domain: plan.domain,
-    connectionVar: `$proxygen_${plan.slug}_connection`,
+    connectionVar: `$proxygen_${plan.slug}_conn`,
     zones,
     upstreamName: `proxygen_${plan.slug}_backend`,
     upstreamServer: plan.upstream.hostPort,
