@@ -14,7 +14,7 @@ export async function run(options: GlobalOptions): Promise<void> {
     return;
   }
   const width = Math.max(...rows.map((r) => r.name.length));
-  const lines = rows.map((r) => `${r.name.padEnd(width)}  ${r.summary} (seed ${r.seed})`);
+  const lines = rows.map((r) => `${r.name.padEnd(width)}  ${r.summary} [seed ${r.seed}]`);
   lines.push(`${'none'.padEnd(width)}  no defaults: set upstream and routes yourself`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

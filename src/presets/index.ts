@@ -14,7 +14,7 @@ const PRIVATE_NETWORKS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 export const PRESETS: Record<Exclude<PresetName, 'none'>, Preset> = {
   pilot: {
     summary: "Pilot's gateway on :9090: control-plane WebSocket, rate-limited webhooks, GitHub hooks allowlist, internal-only health/metrics",
-    seed: '000 (Networking & Tunnels)',
+    seed: '000, Networking & Tunnels',
     values: {
       upstream: 'http://127.0.0.1:9090',
       networks: { internal: PRIVATE_NETWORKS },
@@ -31,7 +31,7 @@ export const PRESETS: Record<Exclude<PresetName, 'none'>, Preset> = {
   },
   'pilot-app': {
     summary: 'Pilot app on :3100 behind TLS: security headers with HSTS and the rate-limit table of the security guide',
-    seed: '003 (Security & Trust)',
+    seed: '003, Security & Trust',
     values: {
       upstream: 'http://127.0.0.1:3100',
       headers: { security: true },
@@ -49,7 +49,7 @@ export const PRESETS: Record<Exclude<PresetName, 'none'>, Preset> = {
   },
   pipelit: {
     summary: 'Pipelit (FastAPI) on :8000: /ws/ WebSocket with 24 h timeouts, 50 MB bodies, HTTPS redirect, firewall script',
-    seed: '001 (Reverse Proxy)',
+    seed: '001, Reverse Proxy',
     values: {
       upstream: 'http://127.0.0.1:8000',
       limits: { body: '50m' },
@@ -59,7 +59,7 @@ export const PRESETS: Record<Exclude<PresetName, 'none'>, Preset> = {
   },
   pipegate: {
     summary: 'PipeGate server on :8000: tunnel-client WebSocket at /, passthrough for every method with 10 MB bodies, /healthz',
-    seed: '002 (PipeGate README)',
+    seed: '002, PipeGate README',
     values: {
       upstream: 'http://127.0.0.1:8000',
       limits: { body: '10m' },
