@@ -1,4 +1,6 @@
 import { Command, Option } from 'commander';
+
+export { CommanderError } from 'commander';
 import type { GlobalOptions } from './output.js';
 
 const EXAMPLES = {

@@ -1,9 +1,11 @@
-import { CommanderError } from 'commander';
-import { buildCli } from './cli.js';
-import { EXIT, ExitError, UserError } from './errors.js';
-
-// The only place that turns errors into output and exit codes.
+// The only place that turns errors into output and exit codes. Nothing is imported statically so
+// that `--version`, which scripts call most, loads this one small file.
 async function main(argv: string[]): Promise<number> {
+  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
+    process.stdout.write(`${__PROXYGEN_VERSION__}\n`);
+    return 0;
+  }
+  const [{ buildCli, CommanderError }, { EXIT, ExitError, UserError }] = await Promise.all([import('./cli.js'), import('./errors.js')]);
   try {
     await buildCli().parseAsync(argv);
     return EXIT.ok;

@@ -13,7 +13,8 @@ export interface Project {
   outputDir: string;
   targets: TargetName[];
   files: OutputFile[];
-  allowlistOrigin: string;
+  /** Where allowlist contents came from, or null when the config has none. */
+  allowlistOrigin: string | null;
 }
 
 /** Config file -> validated config -> plan -> files in memory. Reads only; writes nothing. */

@@ -3,3 +3,7 @@ declare module '*.hbs' {
   export default spec;
 }
 declare const __PROXYGEN_VERSION__: string;
+declare module '*?raw' {
+  const text: string;
+  export default text;
+}

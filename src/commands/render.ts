@@ -62,7 +62,8 @@ export async function run(options: RenderOptions): Promise<void> {
   const verb = options.dryRun ? 'would write' : 'wrote';
   const changed = results.filter((r) => r.status === 'created' || r.status === 'updated');
   const lines = results.map((r) => `${style.status(r.status)} ${join(shownDir, r.path)}`);
-  lines.push(`${verb} ${changed.length} of ${results.length} files under ${shownDir}/ (allowlists from the ${project.allowlistOrigin})`);
+  const origin = project.allowlistOrigin ? ` (allowlists from the ${project.allowlistOrigin})` : '';
+  lines.push(`${verb} ${changed.length} of ${results.length} files under ${shownDir}/${origin}`);
   for (const { target, gaps: list } of gaps) {
     for (const line of list) lines.push(style.warn(`${target}: ${line}`));
   }

@@ -1,5 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import * as v from './values.js';
+
+// One parse per process: zod's JIT-compiled object parsers cost more to build than they save.
+z.config({ jitless: true });
 
 export const PRESET_NAMES = ['pilot', 'pilot-app', 'pipelit', 'pipegate', 'none'] as const;
 // The sections the bundled snapshot carries, so render can always seed a list offline.

@@ -1,6 +1,6 @@
 import { domainToASCII } from 'node:url';
 import ipaddr from 'ipaddr.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Every value that reaches a generated file passes one of these grammars. They reject what a
 // target's syntax would treat specially (newline, ; { } quotes # $ ` \ NUL, spaces, non-ASCII)

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import snapshot from '../../fixtures/github-meta-snapshot.json' with { type: 'json' };
 import type { Config } from '../config/resolve.js';
 import { mergeCidrs } from '../plan/cidr.js';
 import { readIfExists } from './write.js';
@@ -10,23 +9,36 @@ export interface AllowlistState {
   allowlists?: Record<string, { cidrs: string[]; fetched?: string }>;
 }
 
-export const SNAPSHOT_DATE = snapshot.taken;
+interface Snapshot {
+  taken: string;
+  sections: Record<string, string[]>;
+}
+
+// Loaded only when a config has allowlists; JSON.parse of a string is far cheaper to start
+// than the same data as a JavaScript object literal.
+async function loadSnapshot(): Promise<Snapshot> {
+  const { default: text } = await import('../../fixtures/github-meta-snapshot.json?raw');
+  return JSON.parse(text) as Snapshot;
+}
 
 /** Allowlist contents for render: the last refresh's if there is one, else the bundled snapshot. */
-export async function seedAllowlists(config: Config, outputDir: string): Promise<{ cidrs: Record<string, string[]>; origin: string }> {
+export async function seedAllowlists(config: Config, outputDir: string): Promise<{ cidrs: Record<string, string[]>; origin: string | null }> {
   const stateText = await readIfExists(join(outputDir, STATE_FILE));
   const state = stateText ? (JSON.parse(stateText) as AllowlistState) : {};
-  const sections = snapshot.sections as Record<string, string[]>;
   const cidrs: Record<string, string[]> = {};
   let fromState = false;
+  let snapshot: Snapshot | undefined;
   for (const [name, spec] of Object.entries(config.allowlists)) {
     const saved = state.allowlists?.[name]?.cidrs;
     if (saved && saved.length > 0) {
       cidrs[name] = saved;
       fromState = true;
     } else {
+      snapshot ??= await loadSnapshot();
+      const { sections } = snapshot;
       cidrs[name] = mergeCidrs(spec.sections.flatMap((section) => sections[section] ?? []));
     }
   }
-  return { cidrs, origin: fromState ? 'last refresh' : `bundled GitHub meta snapshot of ${snapshot.taken}` };
+  const origin = snapshot ? `bundled GitHub meta snapshot of ${snapshot.taken}` : fromState ? 'last refresh' : null;
+  return { cidrs, origin };
 }

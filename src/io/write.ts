@@ -1,12 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
+let tempCounter = 0;
 
 /** Temp file in the same directory, fsync, rename, fsync the directory: all or nothing. */
 export async function writeFileAtomic(path: string, content: string, mode = 0o644): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${(tempCounter++).toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
   try {
     const handle = await open(temp, 'wx', mode);
     try {

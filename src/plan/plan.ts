@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { routePaths, type Config } from '../config/resolve.js';
 import { durationSeconds, sizeBytes } from '../config/values.js';
 import { canonicalCidr } from './cidr.js';
@@ -71,6 +70,13 @@ function slugOf(text: string): string {
   return text.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toLowerCase();
 }
 
+// FNV-1a: a stable short hash without loading node:crypto on every render.
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
 /**
  * Site names go into nginx variables, whose names must fit variables_hash_bucket_size (64 on
  * Debian): long domains are cut and made unique with a short hash.
@@ -78,7 +84,7 @@ function slugOf(text: string): string {
 function siteSlug(domain: string): string {
   const slug = slugOf(domain);
   if (slug.length <= 24) return slug;
-  return `${slug.slice(0, 16).replace(/_+$/, '')}_${createHash('sha256').update(domain).digest('hex').slice(0, 6)}`;
+  return `${slug.slice(0, 16).replace(/_+$/, '')}_${fnv1a(domain).toString(16).padStart(8, '0').slice(0, 6)}`;
 }
 
 function uniqueIds(matches: Match[]): string[] {
