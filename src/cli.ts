@@ -6,6 +6,11 @@ import type { GlobalOptions } from './output.js';
 const EXAMPLES = {
   render: ['proxygen render', 'proxygen render --target nginx --dry-run --diff', 'proxygen render --stdout caddy/Caddyfile'],
   schema: ['proxygen schema > proxygen.schema.json'],
+  refresh: [
+    'proxygen refresh-allowlist --reload            # cron: */30 * * * *',
+    'proxygen refresh-allowlist --dry-run           # show the diff only',
+    'proxygen refresh-allowlist --source meta.json  # a mirror or a saved response',
+  ],
   presets: ['proxygen presets', 'proxygen presets --json'],
 };
 
@@ -44,6 +49,21 @@ export function buildCli(): Command {
     .action(async (options) => {
       await prepare(options);
       await (await import('./commands/render.js')).run(options);
+    });
+
+  withGlobals(program.command('refresh-allowlist'))
+    .description('fetch GitHub meta ranges and swap the allowlist files safely (for cron)')
+    .option('--source <url|file>', 'meta API address or a saved response', 'https://api.github.com/meta')
+    .option('-n, --dry-run', 'print the diff, change nothing')
+    .option('--force', 'accept a list that shrank by more than half')
+    .option('--reload', 'reload the proxy after a change (reload_command, or systemctl reload nginx|caddy)')
+    .option('-v, --verbose', 'say what happened even when all is well')
+    .option('--timeout <seconds>', 'per request', '10')
+    .option('--retries <n>', 'on 5xx and network errors', '2')
+    .addHelpText('after', examples(EXAMPLES.refresh))
+    .action(async (options) => {
+      await prepare(options);
+      await (await import('./commands/refresh-allowlist.js')).run(options);
     });
 
   withGlobals(program.command('schema'))

@@ -1,5 +1,5 @@
 /** Exit codes are part of the contract (SPEC "Commands"). */
-export const EXIT = { ok: 0, findings: 1, usage: 2, outside: 3, rolledBack: 4 } as const;
+export const EXIT = { ok: 0, findings: 1, usage: 2, outside: 3, rolledBack: 4, reloadFailed: 5 } as const;
 
 /** A mistake the user can fix: printed as one line plus a hint, never with a stack. */
 export class UserError extends Error {

@@ -23,3 +23,16 @@ export const style = {
   error: (text: string) => chalk.red(text),
   dim: (text: string) => chalk.dim(text),
 };
+
+const FRAMES = ['-', '\\', '|', '/'];
+
+/** A one-line spinner on an interactive stderr; silent under cron. Returns the stop function. */
+export function spinner(label: string, enabled: boolean): () => void {
+  if (!enabled || !process.stderr.isTTY) return () => undefined;
+  let frame = 0;
+  const timer = setInterval(() => process.stderr.write(`\r${FRAMES[frame++ % FRAMES.length]} ${label}`), 100);
+  return () => {
+    clearInterval(timer);
+    process.stderr.write('\r\x1b[K');
+  };
+}

@@ -1,13 +1,6 @@
-import { join } from 'node:path';
 import type { Config } from '../config/resolve.js';
 import { mergeCidrs } from '../plan/cidr.js';
-import { readIfExists } from './write.js';
-
-export const STATE_FILE = '.proxygen/state.json';
-
-export interface AllowlistState {
-  allowlists?: Record<string, { cidrs: string[]; fetched?: string }>;
-}
+import { readState } from './state.js';
 
 interface Snapshot {
   taken: string;
@@ -23,8 +16,7 @@ async function loadSnapshot(): Promise<Snapshot> {
 
 /** Allowlist contents for render: the last refresh's if there is one, else the bundled snapshot. */
 export async function seedAllowlists(config: Config, outputDir: string): Promise<{ cidrs: Record<string, string[]>; origin: string | null }> {
-  const stateText = await readIfExists(join(outputDir, STATE_FILE));
-  const state = stateText ? (JSON.parse(stateText) as AllowlistState) : {};
+  const state = await readState(outputDir);
   const cidrs: Record<string, string[]> = {};
   let fromState = false;
   let snapshot: Snapshot | undefined;

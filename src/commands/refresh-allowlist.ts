@@ -1,0 +1,187 @@
+import { copyFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MetaRejected, validateMeta } from '../allowlist/validate.js';
+import { EXIT, UserError } from '../errors.js';
+import { unifiedDiff } from '../io/diff.js';
+import { acquireLock } from '../io/lock.js';
+import { FetchFailed, fetchMeta } from '../io/meta-fetch.js';
+import { runTool } from '../io/run.js';
+import { LOCK_FILE, readState, writeState, type State } from '../io/state.js';
+import { validateWithTools } from '../io/validators.js';
+import { readIfExists, writeFileAtomic } from '../io/write.js';
+import { spinner, type GlobalOptions } from '../output.js';
+import { mergeCidrs } from '../plan/cidr.js';
+import { buildPlan } from '../plan/plan.js';
+import { loadProject, type Project } from '../project.js';
+import { renderTargets } from '../targets/index.js';
+
+export interface RefreshOptions extends GlobalOptions {
+  source?: string;
+  dryRun?: boolean;
+  force?: boolean;
+  reload?: boolean;
+  verbose?: boolean;
+  timeout?: string;
+  retries?: string;
+}
+
+export const GITHUB_META_URL = 'https://api.github.com/meta';
+const MAX_BYTES = 10 * 1024 * 1024;
+
+interface ListChange {
+  name: string;
+  before: number;
+  after: number;
+  added: string[];
+  removed: string[];
+}
+
+const fail = (message: string, code: number = EXIT.outside) => new UserError(`refresh-allowlist: ${message}`, undefined, code);
+
+/** Files whose content depends on allowlist data: the lists themselves and ngrok's inline policy. */
+const dependsOnAllowlists = (path: string) => path.includes('/allowlists/') || path.startsWith('ngrok/');
+
+function currentLists(project: Project, state: State, onDisk: Map<string, string | null>): Record<string, string[] | null> {
+  return Object.fromEntries(
+    project.plan.allowlists.map((list) => {
+      const text = onDisk.get(`nginx/allowlists/${list.name}.conf`);
+      const fromFile = text ? [...text.matchAll(/^allow (\S+);$/gm)].map((m) => m[1]!) : null;
+      return [list.name, fromFile ?? state.allowlists?.[list.name]?.cidrs ?? null];
+    }),
+  );
+}
+
+function diffLists(before: Record<string, string[] | null>, after: Record<string, string[]>): ListChange[] {
+  return Object.entries(after).map(([name, list]) => {
+    const old = new Set(before[name] ?? []);
+    const now = new Set(list);
+    return { name, before: old.size, after: now.size, added: list.filter((c) => !old.has(c)), removed: [...old].filter((c) => !now.has(c)) };
+  });
+}
+
+async function swapFiles(outputDir: string, changed: { path: string; content: string; mode: number; previous: string | null }[]): Promise<() => Promise<void>> {
+  for (const file of changed) {
+    const target = join(outputDir, file.path);
+    if (file.previous !== null) await copyFile(target, `${target}.bak`);
+    await writeFileAtomic(target, file.content, file.mode);
+  }
+  return async () => {
+    for (const file of changed) {
+      const target = join(outputDir, file.path);
+      if (file.previous === null) await rm(target, { force: true });
+      else await rename(`${target}.bak`, target);
+    }
+  };
+}
+
+async function reload(command: string | undefined): Promise<string | null> {
+  if (!command) return null;
+  const [file, ...args] = command.split(/\s+/);
+  const result = await runTool(file!, args, { timeoutMs: 60_000 });
+  if (result.code !== 0) throw fail(`files updated and valid, but \`${command}\` failed (${result.missing ? 'not found' : `exit ${result.code}`}): ${(result.stderr || result.stdout).trim().split('\n')[0] ?? ''}`, EXIT.reloadFailed);
+  return command;
+}
+
+export async function run(options: RefreshOptions): Promise<void> {
+  const project = await loadProject(options.config);
+  const { plan, outputDir, config } = project;
+  if (plan.allowlists.length === 0) throw new UserError('refresh-allowlist: the config has no allowlists', 'add one, e.g. allowlists: { github-hooks: { source: github-meta, sections: [hooks] } }');
+  const timeoutMs = Number(options.timeout ?? 10) * 1000;
+  const retries = Number(options.retries ?? 2);
+  if (!(timeoutMs > 0) || !Number.isInteger(retries) || retries < 0) throw new UserError('refresh-allowlist: --timeout takes seconds (> 0) and --retries a whole number');
+  const release = await acquireLock(join(outputDir, LOCK_FILE), 120_000).catch((error: Error) => {
+    throw fail(error.message);
+  });
+  try {
+    await refresh(project, options, { timeoutMs, retries, outputDir, reloadCommand: config.reload_command ?? (options.reload ? defaultReload(project) : undefined) });
+  } finally {
+    await release();
+  }
+}
+
+function defaultReload(project: Project): string | undefined {
+  if (project.targets.includes('nginx')) return 'systemctl reload nginx';
+  if (project.targets.includes('caddy')) return 'systemctl reload caddy';
+  return undefined;
+}
+
+async function refresh(project: Project, options: RefreshOptions, env: { timeoutMs: number; retries: number; outputDir: string; reloadCommand?: string }): Promise<void> {
+  const { plan, config } = project;
+  const state = await readState(env.outputDir);
+  const sections = [...new Set(plan.allowlists.flatMap((l) => l.sections))].sort();
+  const files = project.files.filter((f) => dependsOnAllowlists(f.path));
+  const onDisk = new Map(await Promise.all(files.map(async (f) => [f.path, await readIfExists(join(env.outputDir, f.path))] as const)));
+  const complete = [...onDisk.values()].every((text) => text !== null);
+  const sameSections = JSON.stringify(state.sections ?? []) === JSON.stringify(sections);
+  const source = options.source ?? GITHUB_META_URL;
+  const stop = spinner(`fetching ${source}`, !options.json && !options.verbose);
+  let fetched;
+  try {
+    fetched = await fetchMeta({
+      source,
+      etag: complete && sameSections ? state.etag : undefined,
+      token: process.env.GITHUB_TOKEN || undefined,
+      userAgent: `proxygen/${__PROXYGEN_VERSION__}`,
+      timeoutMs: env.timeoutMs,
+      retries: env.retries,
+      maxBytes: MAX_BYTES,
+      backoffMs: Number(process.env.PROXYGEN_BACKOFF_MS ?? 500),
+    });
+  } catch (error) {
+    throw error instanceof FetchFailed ? fail(error.message) : error;
+  } finally {
+    stop();
+  }
+  const now = new Date().toISOString();
+  const report = (result: object) => {
+    if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  };
+  if (fetched.status === 'not-modified') {
+    if (!options.dryRun) await writeState(env.outputDir, { ...state, etag: fetched.etag, checked: now });
+    if (options.verbose) process.stdout.write(`unchanged: ${source} answered 304 Not Modified\n`);
+    return report({ changed: false, notModified: true, etag: fetched.etag ?? null, lists: [] });
+  }
+  let data: Record<string, string[]>;
+  try {
+    data = validateMeta(fetched.body, sections);
+  } catch (error) {
+    throw error instanceof MetaRejected ? fail(`refused the response from ${source}: ${error.message}; nothing was changed`) : error;
+  }
+  const next = Object.fromEntries(plan.allowlists.map((list) => [list.name, mergeCidrs(list.sections.flatMap((s) => data[s]!))]));
+  const changes = diffLists(currentLists(project, state, onDisk), next);
+  for (const change of changes) {
+    if (change.after === 0) throw fail(`${change.name} would be empty; refused`);
+    if (change.before > 0 && change.after * 2 < change.before && !options.force) {
+      throw fail(`${change.name} would shrink from ${change.before} to ${change.after} ranges (more than half); refused, use --force if that is right`);
+    }
+  }
+  const rendered = renderTargets(buildPlan(config, plan.source, next), project.targets, config.preset);
+  const changed = rendered.filter((f) => dependsOnAllowlists(f.path) && onDisk.get(f.path) !== f.content).map((f) => ({ ...f, previous: onDisk.get(f.path) ?? null }));
+  const newState: State = { ...state, etag: fetched.etag, sections, checked: now, fetched: now, allowlists: Object.fromEntries(Object.entries(next).map(([name, cidrs]) => [name, { cidrs, fetched: now }])) };
+  const summary = { changed: changed.length > 0, etag: fetched.etag ?? null, added: changes.reduce((n, c) => n + c.added.length, 0), removed: changes.reduce((n, c) => n + c.removed.length, 0), lists: changes, files: changed.map((f) => f.path) };
+  if (options.dryRun) {
+    if (!options.json) process.stdout.write(changed.map((f) => unifiedDiff(f.previous ?? '', f.content, f.path)).join('\n') + (changed.length ? '\n' : 'no change\n'));
+    return report({ ...summary, dryRun: true });
+  }
+  if (changed.length === 0) {
+    await writeState(env.outputDir, newState);
+    if (options.verbose) process.stdout.write('unchanged: the lists on disk are current\n');
+    return report(summary);
+  }
+  const restore = await swapFiles(env.outputDir, changed);
+  const checks = await validateWithTools(buildPlan(config, plan.source, next), rendered.filter((f) => f.path.startsWith('nginx/') || f.path.startsWith('caddy/')));
+  const failed = checks.find((c) => !c.ok && !c.missing);
+  if (failed) {
+    await restore();
+    throw fail(`${failed.target} rejected the new lists, previous files restored: ${failed.output.split('\n')[0] ?? ''}`, EXIT.rolledBack);
+  }
+  for (const missing of checks.filter((c) => c.missing)) process.stderr.write(`proxygen: warning: ${missing.target} not found, the new lists were not validated by it\n`);
+  await writeState(env.outputDir, newState);
+  const reloaded = await reload(env.reloadCommand);
+  if (options.verbose) {
+    const lines = changes.map((c) => `${c.name}: ${c.after} ranges (+${c.added.length} -${c.removed.length})`);
+    lines.push(...checks.filter((c) => c.ok).map((c) => `${c.target}: valid`), reloaded ? `reloaded: ${reloaded}` : 'not reloaded (use --reload or reload_command)');
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  report({ ...summary, validated: checks.map((c) => ({ target: c.target, ok: c.ok, missing: c.missing })), reloaded });
+}
