@@ -6,6 +6,7 @@ import type { GlobalOptions } from './output.js';
 const EXAMPLES = {
   render: ['proxygen render', 'proxygen render --target nginx --dry-run --diff', 'proxygen render --stdout caddy/Caddyfile'],
   schema: ['proxygen schema > proxygen.schema.json'],
+  check: ['proxygen check', 'proxygen check --format sarif > proxygen.sarif', 'proxygen check --format github', 'proxygen check /etc/nginx/conf.d/site.conf Caddyfile cloudflared.yml'],
   refresh: [
     'proxygen refresh-allowlist --reload            # cron: */30 * * * *',
     'proxygen refresh-allowlist --dry-run           # show the diff only',
@@ -49,6 +50,18 @@ export function buildCli(): Command {
     .action(async (options) => {
       await prepare(options);
       await (await import('./commands/render.js')).run(options);
+    });
+
+  withGlobals(program.command('check'))
+    .description('CI: config valid, outputs match a fresh render and pass nginx -t, caddy validate, cloudflared and ngrok rules, lint')
+    .argument('[files...]', 'check these files instead of the project (kind from name or content)')
+    .option('--format <format>', 'text, json, sarif or github', 'text')
+    .option('--kind <kind>', 'nginx, caddy, cloudflared or ngrok (for files)')
+    .option('--strict', 'a missing validator binary is an error, not a warning')
+    .addHelpText('after', examples(EXAMPLES.check))
+    .action(async (files: string[], options) => {
+      await prepare(options);
+      await (await import('./commands/check.js')).run(files, options);
     });
 
   withGlobals(program.command('refresh-allowlist'))

@@ -1,4 +1,5 @@
 import { basename, resolve } from 'node:path';
+import type { ConfigSource } from './config/load.js';
 import { resolveConfig, type Config } from './config/resolve.js';
 import type { TargetName } from './config/schema.js';
 import { seedAllowlists } from './io/allowlists.js';
@@ -7,6 +8,7 @@ import { buildPlan, type Plan } from './plan/plan.js';
 import { renderTargets, type OutputFile } from './targets/index.js';
 
 export interface Project {
+  source: ConfigSource;
   configPath: string;
   config: Config;
   plan: Plan;
@@ -25,5 +27,5 @@ export async function loadProject(configPath: string, options: { out?: string; t
   const { cidrs, origin } = await seedAllowlists(config, outputDir);
   const plan = buildPlan(config, basename(configPath), cidrs);
   const targets = options.targets ?? config.targets;
-  return { configPath, config, plan, outputDir, targets, files: renderTargets(plan, targets, config.preset), allowlistOrigin: origin };
+  return { source, configPath, config, plan, outputDir, targets, files: renderTargets(plan, targets, config.preset), allowlistOrigin: origin };
 }

@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 function alive(pid: number): boolean {
@@ -18,13 +18,17 @@ export async function acquireLock(path: string, waitMs: number): Promise<() => P
   await mkdir(dirname(path), { recursive: true });
   const deadline = Date.now() + waitMs;
   for (;;) {
+    // The pid is written first and hard-linked into place, so a lock file is never seen empty
+    // (a kill -9 between create and write would otherwise leave a lock nobody can judge stale).
+    const mine = `${path}.${process.pid}`;
+    await writeFile(mine, `${process.pid}\n`);
     try {
-      const handle = await open(path, 'wx');
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.close();
+      await link(mine, path);
       return () => unlink(path).catch(() => undefined);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      await unlink(mine).catch(() => undefined);
     }
     const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
     if (holder && !alive(holder)) {

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OutputFile } from '../../src/targets/index.js';
 
@@ -6,7 +6,7 @@ export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 
 export const scenarios = (): string[] =>
   readdirSync(FIXTURES, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
+    .filter((entry) => entry.isDirectory() && existsSync(join(FIXTURES, entry.name, 'proxygen.yaml')))
     .map((entry) => entry.name)
     .sort();
 

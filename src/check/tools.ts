@@ -1,0 +1,60 @@
+import type { Finding } from '../lint/finding.js';
+import { caddyFormat, caddyValidate, nginxTest, type SandboxFile } from '../io/sandbox.js';
+import { caddyBinary, nginxBinary } from '../io/validators.js';
+
+export interface ToolFile {
+  /** Where the text lives, for findings. */
+  file: string;
+  text: string;
+}
+
+const missingTool = (tool: string, file: string, strict: boolean): Finding => ({
+  rule: 'check/validator-missing',
+  severity: strict ? 'error' : 'warning',
+  file,
+  line: 1,
+  message: `${tool} is not installed here, so this file was not validated by it`,
+  fix: `install ${tool} (apt-get install ${tool}) or set PROXYGEN_${tool.toUpperCase()}; --strict makes this an error`,
+});
+
+/** `nginx -t` in a sandbox, its messages mapped back to the original file and line. */
+export async function nginxFindings(site: ToolFile, includes: (SandboxFile & { file: string })[], strict: boolean): Promise<Finding[]> {
+  const result = await nginxTest(site.text, includes, nginxBinary());
+  if (result.missing) return [missingTool('nginx', site.file, strict)];
+  if (result.code === 0) return [];
+  const findings: Finding[] = [];
+  for (const line of result.stderr.split('\n')) {
+    const match = /\[(emerg|alert|crit|error|warn)\] \d+#\d+: (.*?)(?: in (\S+):(\d+))?$/.exec(line);
+    if (!match) continue;
+    const [, level, message, where, lineNumber] = match;
+    const include = where ? includes.find((i) => where.endsWith(`/conf/${i.path}`)) : undefined;
+    findings.push({
+      rule: 'nginx/nginx-t',
+      severity: level === 'warn' ? 'warning' : 'error',
+      file: include?.file ?? site.file,
+      line: Number(lineNumber ?? 1),
+      message: `nginx -t: ${message}`,
+      fix: 'fix the directive nginx names (for generated files: change proxygen.yaml and render)',
+    });
+  }
+  return findings.length ? findings : [{ rule: 'nginx/nginx-t', severity: 'error', file: site.file, line: 1, message: `nginx -t failed: ${result.stderr.trim().split('\n').pop() ?? ''}`, fix: 'run nginx -t by hand for details' }];
+}
+
+/** `caddy validate` plus `caddy fmt` (a difference there is a warning). */
+export async function caddyFindings(caddyfile: ToolFile, imports: SandboxFile[], strict: boolean): Promise<Finding[]> {
+  const result = await caddyValidate(caddyfile.text, imports, caddyBinary());
+  if (result.missing) return [missingTool('caddy', caddyfile.file, strict)];
+  const findings: Finding[] = [];
+  if (result.code !== 0) {
+    const text = `${result.stderr}\n${result.stdout}`;
+    const errorLine = text.split('\n').find((l) => /Error:|error/.test(l)) ?? text.trim().split('\n').pop() ?? '';
+    const message = errorLine.replace(/^.*?Error:\s*/, '').replace(/\/\S*Caddyfile:(\d+)/, 'Caddyfile:$1');
+    findings.push({ rule: 'caddy/validate', severity: 'error', file: caddyfile.file, line: Number(/Caddyfile:(\d+)/.exec(text)?.[1] ?? 1), message: `caddy validate: ${message}`, fix: 'fix the directive Caddy names' });
+  }
+  const formatted = await caddyFormat(caddyfile.text, caddyBinary());
+  if (formatted.code === 0 && formatted.stdout !== caddyfile.text) {
+    const first = formatted.stdout.split('\n').findIndex((line, i) => line !== caddyfile.text.split('\n')[i]);
+    findings.push({ rule: 'caddy/fmt', severity: 'warning', file: caddyfile.file, line: first + 1, message: 'caddy fmt would change this file', fix: 'run caddy fmt --overwrite' });
+  }
+  return findings;
+}

@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { driftFindings } from '../check/drift.js';
+import { detectKind, KINDS, type Kind } from '../check/kinds.js';
+import { caddyFindings, nginxFindings } from '../check/tools.js';
+import { locate } from '../config/locate.js';
+import { EXIT, ExitError, UserError } from '../errors.js';
+import { readIfExists } from '../io/write.js';
+import { lintCaddy } from '../lint/caddy-rules.js';
+import { sortFindings, type Finding } from '../lint/finding.js';
+import { NginxSyntaxError, parseNginx } from '../lint/nginx-parse.js';
+import { lintNginx } from '../lint/nginx-rules.js';
+import { lintProject } from '../lint/project-rules.js';
+import { formatReport, type ReportFormat } from '../lint/report.js';
+import type { GlobalOptions } from '../output.js';
+import { loadProject } from '../project.js';
+import { gapsFor } from '../targets/capabilities.js';
+import { validateCloudflared } from '../validate/cloudflared.js';
+import { validateNgrok } from '../validate/ngrok.js';
+
+export interface CheckOptions extends GlobalOptions {
+  format?: string;
+  kind?: string;
+  strict?: boolean;
+}
+
+const FORMATS = ['text', 'json', 'sarif', 'github'];
+
+function nginxLint(file: string, text: string): Finding[] {
+  try {
+    return lintNginx(file, parseNginx(text));
+  } catch (error) {
+    if (error instanceof NginxSyntaxError) return [{ rule: 'nginx/syntax', severity: 'error', file, line: error.line, message: error.message, fix: 'fix the syntax' }];
+    throw error;
+  }
+}
+
+/** Validate and lint one file of a known kind; nginx -t only where a sandbox can hold it. */
+async function checkFile(kind: Kind, file: string, text: string, strict: boolean): Promise<Finding[]> {
+  switch (kind) {
+    case 'nginx': {
+      const findings = nginxLint(file, text);
+      if (findings.some((f) => f.rule === 'nginx/syntax')) return findings;
+      const outside = /^\s*(load_module|include|events|http)\b/m.exec(text);
+      if (outside) return [...findings, { rule: 'check/nginx-t-skipped', severity: 'note', file, line: text.slice(0, outside.index).split('\n').length, message: `nginx -t not run: the file uses ${outside[1]}, which reaches outside a sandbox`, fix: 'run nginx -t on the host that serves it' }];
+      return [...findings, ...(await nginxFindings({ file, text }, [], strict))];
+    }
+    case 'caddy':
+      return [...lintCaddy(file, text), ...(/^\s*import\s/m.test(text) ? [] : await caddyFindings({ file, text }, [], strict))];
+    case 'cloudflared':
+      return validateCloudflared(file, text);
+    case 'ngrok':
+      return validateNgrok(file, text);
+  }
+}
+
+async function checkFiles(paths: string[], options: CheckOptions): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const path of paths) {
+    const text = await readFile(path, 'utf8').catch(() => {
+      throw new UserError(`${path}: cannot read`, 'check the path');
+    });
+    const kind = (options.kind as Kind | undefined) ?? detectKind(path, text);
+    if (!kind) throw new UserError(`${path}: cannot tell what kind of file this is`, `pass --kind ${KINDS.join('|')}`);
+    findings.push(...(await checkFile(kind, path, text, !!options.strict)));
+  }
+  return findings;
+}
+
+function parseEnvFile(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text.split('\n').flatMap((line) => {
+      const match = /^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+      return match ? [[match[1]!, match[2]!.replace(/^(['"])(.*)\1$/, '$2')]] : [];
+    }),
+  );
+}
+
+async function checkProject(options: CheckOptions): Promise<Finding[]> {
+  const project = await loadProject(options.config);
+  const { outputDir, plan, config, files } = project;
+  const onDisk = new Map(await Promise.all(files.map(async (f) => [f.path, await readIfExists(join(outputDir, f.path))] as const)));
+  const text = (path: string) => onDisk.get(path) ?? files.find((f) => f.path === path)!.content;
+  const at = (path: string) => join(outputDir, path);
+  const findings = await driftFindings(outputDir, files, onDisk);
+  const strict = !!options.strict;
+  for (const file of files) {
+    if (file.path.startsWith('nginx/') && !file.path.includes('/allowlists/')) {
+      findings.push(...nginxLint(at(file.path), text(file.path)));
+      const includes = files.filter((f) => f.path.startsWith('nginx/allowlists/')).map((f) => ({ path: f.path.replace('nginx/allowlists', plan.nginx.allowlist_dir), content: text(f.path), file: at(f.path) }));
+      findings.push(...(await nginxFindings({ file: at(file.path), text: text(file.path) }, includes, strict)));
+    } else if (file.path === 'caddy/Caddyfile') {
+      const imports = files.filter((f) => f.path.startsWith('caddy/allowlists/')).map((f) => ({ path: f.path.slice('caddy/'.length), content: text(f.path) }));
+      findings.push(...lintCaddy(at(file.path), text(file.path)), ...(await caddyFindings({ file: at(file.path), text: text(file.path) }, imports, strict)));
+    } else if (file.path === 'cloudflared/config.yml') findings.push(...validateCloudflared(at(file.path), text(file.path)));
+    else if (file.path === 'ngrok/ngrok.yml') findings.push(...validateNgrok(at(file.path), text(file.path)));
+  }
+  const configDir = dirname(project.configPath);
+  const envTexts = await Promise.all(['.env', '.env.production', '.env.production.pilot'].map((name) => readIfExists(join(configDir, name))));
+  const env = Object.assign({}, ...envTexts.filter((t): t is string => t !== null).map(parseEnvFile)) as Record<string, string>;
+  const lineOf = (path: (string | number)[]) => locate(project.source.doc, project.source.lines, path).line;
+  findings.push(...lintProject(project.configPath, config, plan, lineOf, env));
+  for (const target of project.targets) {
+    for (const gap of gapsFor(plan, target)) findings.push({ rule: `capability/${target}`, severity: 'note', file: project.configPath, line: 1, message: `${target}: ${gap}`, fix: 'enforce it elsewhere (the app, a WAF) or accept the gap' });
+  }
+  return findings;
+}
+
+export async function run(paths: string[], options: CheckOptions): Promise<void> {
+  const format = (options.json ? 'json' : (options.format ?? 'text')) as ReportFormat;
+  if (!FORMATS.includes(format)) throw new UserError(`--format ${format}: unknown format`, `use one of ${FORMATS.join(', ')}`);
+  if (options.kind && !(KINDS as readonly string[]).includes(options.kind)) throw new UserError(`--kind ${options.kind}: unknown kind`, `use one of ${KINDS.join(', ')}`);
+  const findings = sortFindings(paths.length ? await checkFiles(paths, options) : await checkProject(options));
+  process.stdout.write(formatReport(findings, format, __PROXYGEN_VERSION__));
+  if (findings.some((f) => f.severity === 'error')) throw new ExitError(EXIT.findings);
+}

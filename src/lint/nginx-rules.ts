@@ -1,0 +1,174 @@
+import type { Finding, Severity } from './finding.js';
+import { directives, findBlocks, type Directive } from './nginx-parse.js';
+
+interface Location {
+  node: Directive;
+  parents: Directive[];
+  path: string;
+  modifier: string;
+}
+
+interface Context {
+  file: string;
+  tree: Directive[];
+  locations: Location[];
+}
+
+type Rule = { id: string; severity: Severity; check: (ctx: Context) => { line: number; message: string; fix: string; severity?: Severity }[] };
+
+/** Nearest definition along location -> enclosing blocks -> top level (nginx inheritance). */
+function effective(location: Location, tree: Directive[], name: string): Directive[] {
+  for (const level of [location.node, ...[...location.parents].reverse()]) {
+    const found = directives(level.block, name);
+    if (found.length) return found;
+  }
+  return directives(tree, name);
+}
+
+const headerSet = (list: Directive[], header: string) => list.find((d) => d.args[0]?.toLowerCase() === header.toLowerCase());
+const seconds = (value: string | undefined): number => {
+  if (!value) return 60;
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(value);
+  if (!match) return 60;
+  return Number(match[1]) * ({ ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 }[match[2] ?? 's'] ?? 1);
+};
+const proxies = (l: Location) => directives(l.node.block, 'proxy_pass').length > 0;
+const isWebSocket = (l: Location, tree: Directive[]) => !!headerSet(effective(l, tree, 'proxy_set_header'), 'Upgrade') || /(^|\/)(ws|wss|websocket|socket|cable)(\/|$)/i.test(l.path);
+const SECURITY_HEADERS = ['x-frame-options', 'x-content-type-options', 'content-security-policy', 'strict-transport-security', 'referrer-policy'];
+const UNSAFE_VARIABLE = /\$(uri|document_uri|\d|\{uri\}|\{document_uri\})/;
+
+export const NGINX_RULES: Rule[] = [
+  {
+    id: 'nginx/websocket-headers',
+    severity: 'error',
+    check: ({ tree, locations }) =>
+      locations.filter((l) => proxies(l) && isWebSocket(l, tree)).flatMap((l) => {
+        const headers = effective(l, tree, 'proxy_set_header');
+        const missing = [
+          effective(l, tree, 'proxy_http_version')[0]?.args[0] === '1.1' ? null : 'proxy_http_version 1.1',
+          headerSet(headers, 'Upgrade') ? null : 'proxy_set_header Upgrade $http_upgrade',
+          /upgrade|\$/.test(headerSet(headers, 'Connection')?.args[1] ?? '') ? null : 'proxy_set_header Connection "upgrade" (or a map of $http_upgrade)',
+        ].filter(Boolean);
+        return missing.length ? [{ line: l.node.line, message: `WebSocket location ${l.path} does not forward the upgrade: missing ${missing.join(', ')}`, fix: `add ${missing.join('; ')};` }] : [];
+      }),
+  },
+  {
+    id: 'nginx/websocket-timeout',
+    severity: 'warning',
+    check: ({ tree, locations }) =>
+      locations.filter((l) => proxies(l) && isWebSocket(l, tree)).flatMap((l) => {
+        const timeout = seconds(effective(l, tree, 'proxy_read_timeout')[0]?.args[0]);
+        return timeout <= 60 ? [{ line: l.node.line, message: `WebSocket location ${l.path} closes idle sockets after ${timeout}s (nginx's default is 60s)`, fix: 'set proxy_read_timeout and proxy_send_timeout above the heartbeat interval, e.g. 3600s' }] : [];
+      }),
+  },
+  {
+    id: 'nginx/internal-open',
+    severity: 'error',
+    check: ({ tree, locations }) =>
+      locations.filter((l) => /(^|[/|(^])(health|healthz|ready|readyz|live|livez|metrics|status|nginx_status|stub_status)([/$|)]|$)/i.test(l.path)).flatMap((l) =>
+        effective(l, tree, 'deny').length === 0 && effective(l, tree, 'allow').length === 0
+          ? [{ line: l.node.line, message: `${l.path} is reachable from anywhere (health and metrics endpoints leak internals)`, fix: 'add allow <internal CIDRs>; deny all; (or proxygen networks: + allow:)' }]
+          : [],
+      ),
+  },
+  {
+    id: 'nginx/webhook-rate-limit',
+    severity: 'warning',
+    check: ({ tree, locations }) =>
+      locations.filter((l) => /webhook|hooks?(\/|$)/i.test(l.path) && proxies(l) && effective(l, tree, 'limit_req').length === 0).map((l) => ({
+        line: l.node.line,
+        message: `webhook location ${l.path} has no rate limit`,
+        fix: 'add limit_req zone=<zone> burst=<n> nodelay; with a limit_req_zone in the http context',
+      })),
+  },
+  {
+    id: 'nginx/add-header-dropped',
+    severity: 'warning',
+    check: ({ tree, locations }) =>
+      locations.flatMap((l) => {
+        const own = directives(l.node.block, 'add_header');
+        if (!own.length) return [];
+        const parent = [...l.parents].reverse().map((p) => directives(p.block, 'add_header')).find((list) => list.length) ?? directives(tree, 'add_header');
+        const names = new Set(own.map((d) => d.args[0]?.toLowerCase()));
+        const dropped = parent.map((d) => d.args[0]?.toLowerCase() ?? '').filter((name) => !names.has(name));
+        if (!dropped.length) return [];
+        const security = dropped.some((name) => SECURITY_HEADERS.includes(name));
+        return [{ line: own[0]!.line, severity: security ? ('error' as const) : ('warning' as const), message: `add_header in ${l.path} drops the inherited ${dropped.join(', ')} (nginx inherits add_header only when a block sets none)`, fix: 'repeat the server-level add_header lines in this location' }];
+      }),
+  },
+  {
+    id: 'nginx/tls-protocols',
+    severity: 'error',
+    check: ({ tree }) =>
+      findAll(tree, 'ssl_protocols').flatMap((d) => {
+        const weak = d.args.filter((p) => /^(SSLv2|SSLv3|TLSv1|TLSv1\.1)$/.test(p));
+        return weak.length ? [{ line: d.line, message: `ssl_protocols allows ${weak.join(', ')} (below TLS 1.2)`, fix: 'ssl_protocols TLSv1.2 TLSv1.3;' }] : [];
+      }),
+  },
+  {
+    id: 'nginx/ocsp-stapling',
+    severity: 'warning',
+    check: ({ tree }) =>
+      findAll(tree, 'ssl_stapling').filter((d) => d.args[0] === 'on').map((d) => ({ line: d.line, message: 'ssl_stapling on: Let\'s Encrypt certificates carry no OCSP responder since 2025, so stapling only logs errors', fix: 'ssl_stapling off;' })),
+  },
+  {
+    id: 'nginx/host-spoofing',
+    severity: 'warning',
+    check: ({ tree }) =>
+      findAll(tree, 'proxy_set_header').filter((d) => d.args[0]?.toLowerCase() === 'host' && /\$(http_host|arg_)/.test(d.args[1] ?? '')).map((d) => ({ line: d.line, message: `proxy_set_header Host ${d.args[1]} passes a client-controlled Host upstream`, fix: 'proxy_set_header Host $host;' })),
+  },
+  {
+    id: 'nginx/ssrf',
+    severity: 'error',
+    check: ({ tree }) =>
+      findAll(tree, 'proxy_pass').filter((d) => /^\$|:\/\/[^/]*\$|\$(arg_|http_|\d)/.test(d.args[0] ?? '')).map((d) => ({ line: d.line, message: `proxy_pass ${d.args[0]} takes its target from a variable: a client may steer it (SSRF)`, fix: 'proxy_pass to a fixed upstream name' })),
+  },
+  {
+    id: 'nginx/alias-traversal',
+    severity: 'error',
+    check: ({ locations }) =>
+      locations.filter((l) => (l.modifier === '' || l.modifier === '^~') && !l.path.endsWith('/')).flatMap((l) =>
+        directives(l.node.block, 'alias').map((d) => ({ line: d.line, message: `alias in location ${l.path} (no trailing "/") allows ${l.path}../ path traversal`, fix: `use location ${l.path}/ or make alias end without "/" consistently` })),
+      ),
+  },
+  {
+    id: 'nginx/http-splitting',
+    severity: 'error',
+    check: ({ tree }) =>
+      ['return', 'rewrite', 'add_header', 'proxy_set_header'].flatMap((name) =>
+        findAll(tree, name).filter((d) => d.args.slice(1).some((a) => UNSAFE_VARIABLE.test(a))).map((d) => ({ line: d.line, message: `${name} uses a decoded URI variable ($uri or a capture) that can carry CR/LF into headers`, fix: 'use $request_uri (still encoded) instead' })),
+      ),
+  },
+  {
+    id: 'nginx/allow-without-deny',
+    severity: 'error',
+    check: ({ tree }) =>
+      blocksOf(tree).flatMap((block) => {
+        const allows = directives(block, 'allow').filter((d) => d.args[0] !== 'all');
+        return allows.length && !directives(block, 'deny').length && !directives(block, 'include').length ? [{ line: allows[0]!.line, message: 'allow without deny: everyone else is still allowed', fix: 'add deny all; after the allow lines' }] : [];
+      }),
+  },
+  {
+    id: 'nginx/server-tokens',
+    severity: 'note',
+    check: ({ tree }) => findAll(tree, 'server_tokens').filter((d) => d.args[0] !== 'off').map((d) => ({ line: d.line, message: 'server_tokens discloses the nginx version', fix: 'server_tokens off;' })),
+  },
+];
+
+function findAll(tree: Directive[], name: string): Directive[] {
+  return tree.flatMap((d) => [...(d.name === name ? [d] : []), ...(d.block ? findAll(d.block, name) : [])]);
+}
+
+function blocksOf(tree: Directive[]): Directive[][] {
+  return [tree, ...tree.flatMap((d) => (d.block ? blocksOf(d.block) : []))];
+}
+
+export function lintNginx(file: string, tree: Directive[]): Finding[] {
+  const locations = findBlocks(tree, 'location').map(({ node, parents }) => {
+    const [first, second] = node.args;
+    const modifier = ['=', '~', '~*', '^~'].includes(first ?? '') ? first! : '';
+    return { node, parents, modifier, path: (modifier ? second : first) ?? '' };
+  });
+  const ctx: Context = { file, tree, locations };
+  return NGINX_RULES.flatMap((rule) => rule.check(ctx).map((hit) => ({ rule: rule.id, severity: hit.severity ?? rule.severity, file, line: hit.line, message: hit.message, fix: hit.fix })));
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { lintCaddy } from '../src/lint/caddy-rules.js';
+import { parseNginx } from '../src/lint/nginx-parse.js';
+import { lintNginx } from '../src/lint/nginx-rules.js';
+
+const rules = (conf: string) => lintNginx('t.conf', parseNginx(conf)).map((f) => `${f.rule}@${f.line}`);
+const P = 'proxy_pass http://b;';
+const WS_OK = `${P} proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "upgrade"; proxy_read_timeout 3600s;`;
+
+describe('nginx lint rules (one-line cases, positive and negative)', () => {
+  it.each([
+    ['websocket without upgrade headers', `server { location /ws { ${P} } }`, ['nginx/websocket-headers@1', 'nginx/websocket-timeout@1']],
+    ['websocket done right', `server { location /ws { ${WS_OK} } }`, []],
+    ['websocket headers inherited from server', `server { proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $c; location /ws/ { ${P} proxy_read_timeout 1h; } }`, []],
+    ['websocket headers dropped by a local proxy_set_header', `server { proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $c; location /ws/ { ${P} proxy_http_version 1.1; proxy_set_header Host $host; proxy_read_timeout 1h; } }`, ['nginx/websocket-headers@1']],
+    ['websocket at the 60 s default', `server { location /socket { ${P} proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "upgrade"; } }`, ['nginx/websocket-timeout@1']],
+    ['health open to all', `server { location = /health { ${P} } }`, ['nginx/internal-open@1']],
+    ['metrics regex open to all', `server { location ~ ^/(health|metrics)$ { ${P} } }`, ['nginx/internal-open@1']],
+    ['metrics restricted', `server { location /metrics { allow 10.0.0.0/8; deny all; ${P} } }`, []],
+    ['webhook without rate limit', `server { location /webhooks/ { ${P} } }`, ['nginx/webhook-rate-limit@1']],
+    ['webhook with rate limit', `server { location /webhooks/ { limit_req zone=w burst=5; ${P} } }`, []],
+    ['add_header drops a security header', 'server {\nadd_header X-Frame-Options SAMEORIGIN always;\nlocation /a {\nadd_header X-Other 1;\n} }', ['nginx/add-header-dropped@4']],
+    ['add_header repeated', 'server { add_header X-A 1; location /a { add_header X-A 1; add_header X-B 2; } }', []],
+    ['TLS 1.0 allowed', 'server { ssl_protocols TLSv1 TLSv1.2; }', ['nginx/tls-protocols@1']],
+    ['TLS 1.2+', 'server { ssl_protocols TLSv1.2 TLSv1.3; }', []],
+    ['OCSP stapling on', 'server { ssl_stapling on; }', ['nginx/ocsp-stapling@1']],
+    ['Host from $http_host', 'server { location / { proxy_pass http://b; proxy_set_header Host $http_host; } }', ['nginx/host-spoofing@1']],
+    ['proxy_pass to a variable', 'server { location ~ /p/(?<t>.*) { proxy_pass http://$t; } }', ['nginx/ssrf@1']],
+    ['alias traversal', 'server { location /files { alias /srv/files/; } }', ['nginx/alias-traversal@1']],
+    ['alias with matching slashes', 'server { location /files/ { alias /srv/files/; } }', []],
+    ['$uri in a redirect', 'server { location / { return 301 https://x$uri; } }', ['nginx/http-splitting@1']],
+    ['$request_uri in a redirect', 'server { location / { return 301 https://x$request_uri; } }', []],
+    ['allow without deny', 'server { location = /admin { allow 10.0.0.0/8; proxy_pass http://b; } }', ['nginx/allow-without-deny@1']],
+    ['server_tokens on', 'server { server_tokens on; }', ['nginx/server-tokens@1']],
+  ])('%s', (_name, conf, expected) => {
+    expect(rules(conf).sort()).toEqual([...expected].sort());
+  });
+
+  it.each([
+    ['server { location / { proxy_pass http://b } }', 'unexpected "}" after "proxy_pass" (missing ";"?)', 1],
+    ['server {\nlocation / {\n', 'unexpected end of file, expecting "}"', 2],
+    ['}', 'unexpected "}"', 1],
+    ['add_header X "unterminated;\n', 'unterminated quoted string', 1],
+  ])('syntax error in %j', (conf, message, line) => {
+    expect(() => parseNginx(conf)).toThrow(message);
+    try {
+      parseNginx(conf);
+    } catch (error) {
+      expect((error as { line: number }).line).toBe(line);
+    }
+  });
+
+  it('keeps quoted braces, ${var} and comments apart', () => {
+    const tree = parseNginx('# c { }\nlocation ~ "^/a{2}$" { return 200 "${host};"; }');
+    expect(tree[0]).toMatchObject({ name: 'location', args: ['~', '^/a{2}$'], line: 2 });
+    expect(tree[0]!.block![0]).toMatchObject({ name: 'return', args: ['200', '${host};'] });
+  });
+});
+
+describe('Caddy lint', () => {
+  it('flags respond beside reverse_proxy (the seed 000 mistake), not inside route', () => {
+    const bad = 'a.example.com {\n\thandle /health {\n\t\t@i remote_ip 10.0.0.0/8\n\t\treverse_proxy @i localhost:1\n\t\trespond 403\n\t}\n}\n';
+    expect(lintCaddy('C', bad).map((f) => `${f.rule}@${f.line}`)).toEqual(['caddy/respond-before-proxy@5']);
+    expect(lintCaddy('C', bad.replace('handle /health', 'route /health'))).toEqual([]);
+    expect(lintCaddy('C', bad.replace('respond 403', 'respond @x 403'))).toEqual([]);
+  });
+});
