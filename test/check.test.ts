@@ -1,11 +1,16 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tempProject } from './helpers/cli.js';
+import { BIN, cli, tempProject } from './helpers/cli.js';
 import { FIXTURES, scenarios } from './helpers/project.js';
 import { hasTool } from './helpers/tools.js';
 
 const haveTools = hasTool('nginx') && hasTool('caddy');
+
+const listTree = (dir: string): string[] =>
+  (readdirSync(dir, { recursive: true }) as string[]).sort().map((entry) => `${entry} ${statSync(join(dir, entry)).size}`);
 
 function rendered(yaml = 'preset: pilot\ndomain: pilot.example.com\n'): string {
   const dir = tempProject(yaml);
@@ -74,6 +79,25 @@ describe.runIf(haveTools)('proxygen check (project mode)', () => {
     writeFileSync(site, lines.join('\n'));
     const { findings } = findingsOf(dir);
     expect(findings.find((f) => f.rule === 'nginx/nginx-t')).toMatchObject({ severity: 'error', file: site, line: at + 1, message: 'nginx -t: unknown directive "frobnicate"' });
+  });
+
+  // The sandbox must work for an unprivileged CI user: as root we drop to nobody to prove it.
+  it('nginx -t runs as a non-root user with certificate paths that do not exist, and leaves nothing behind', () => {
+    const dir = rendered('preset: pilot\ndomain: pilot.example.com\ntls: { mode: files, cert: /nonexistent/fullchain.pem, key: /nonexistent/privkey.pem }\n');
+    const scratch = mkdtempSync(join(tmpdir(), 'proxygen-nobody-'));
+    chmodSync(dir, 0o755);
+    chmodSync(scratch, 0o1777);
+    const before = listTree(dir);
+    const asRoot = process.getuid?.() === 0;
+    const command = asRoot ? ['runuser', '-u', 'nobody', '--', process.execPath, BIN] : [process.execPath, BIN];
+    const result = spawnSync(command[0]!, [...command.slice(1), 'check', '--format', 'json', '--strict'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', TMPDIR: scratch, HOME: scratch } });
+    expect(result.stderr).toBe('');
+    const findings = (JSON.parse(result.stdout) as { findings: { rule: string; severity: string }[] }).findings;
+    expect(findings.filter((f) => f.severity !== 'note')).toEqual([]);
+    expect(findings.map((f) => f.rule)).not.toContain('check/validator-missing');
+    expect(result.status).toBe(0);
+    expect(readdirSync(scratch)).toEqual([]);
+    expect(listTree(dir)).toEqual(before);
   });
 
   it('a missing validator binary warns, and fails with --strict', () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,6 +24,28 @@ async function withStandInCertificates(text: string, dir: string, pattern: RegEx
   if (missing.length === 0) return text;
   pair ??= await standInCertificate(dir);
   return text.replace(pattern, (whole, directive: string, path: string) => (existsSync(path) ? whole : `${directive}${/key/i.test(directive) || path.includes('key') ? pair!.key : pair!.cert}`));
+}
+
+function unprivilegedPortStart(): number {
+  if (process.getuid?.() === 0) return 0;
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8').trim()) || 1024;
+  } catch {
+    return 1024;
+  }
+}
+
+/**
+ * nginx -t binds every listen socket, so a non-root user cannot test `listen 443`. Privileged
+ * ports are moved to free high ones, one to one (duplicate-listen errors still show), in place so
+ * line numbers stay; EADDRINUSE is ignored by -t, so any high port will do.
+ */
+export function unprivilegedListen(text: string, start = unprivilegedPortStart()): string {
+  const pattern = /(\blisten\s+(?:\[[^\]\s]*\]:|[^\s;:[]+:)?)(\d+)(?=[\s;])/g;
+  const used = new Set([...text.matchAll(pattern)].map((m) => Number(m[2])));
+  let offset = 40000;
+  while ([...used].some((port) => port < start && used.has(port + offset))) offset += 1000;
+  return text.replace(pattern, (whole, head: string, port: string) => (Number(port) < start ? `${head}${Number(port) + offset}` : whole));
 }
 
 async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
@@ -53,7 +75,7 @@ export function nginxTest(site: string, includes: SandboxFile[], nginx = 'nginx'
     await mkdir(join(dir, 'logs'), { recursive: true });
     await mkdir(join(dir, 'tmp'), { recursive: true });
     await writeAll(conf, includes);
-    const siteText = await withStandInCertificates(site, dir, /(ssl_certificate(?:_key)?\s+)([^;\s]+)(?=;)/g);
+    const siteText = await withStandInCertificates(unprivilegedListen(site), dir, /(ssl_certificate(?:_key)?\s+)([^;\s]+)(?=;)/g);
     await writeFile(join(conf, 'site.conf'), siteText);
     const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `    ${kind}_temp_path ${dir}/tmp/${kind};`).join('\n');
     await writeFile(

@@ -1,5 +1,6 @@
 import type { Finding } from '../lint/finding.js';
 import { isRecord, readYaml } from './yaml-source.js';
+import ipaddr from 'ipaddr.js';
 
 // The rules and messages of cloudflared's own config loading and `tunnel ingress validate`
 // (shared/research/validators.md section 1): the first error wins, unknown keys only warn.
@@ -11,6 +12,9 @@ const ORIGIN_KEYS: Record<string, 'duration' | 'bool' | 'int' | 'string' | 'list
   noTLSVerify: 'bool', disableChunkedEncoding: 'bool', bastionMode: 'bool', proxyAddress: 'string', proxyPort: 'int',
   proxyType: 'string', ipRules: 'list', http2Origin: 'bool', access: 'map',
 };
+const ACCESS_KEYS = new Set(['required', 'teamName', 'audTag', 'environment']);
+const IP_RULE_KEYS = new Set(['prefix', 'ports', 'allow']);
+const WARP_KEYS = new Set(['connectTimeout', 'maxActiveFlows', 'tcpKeepAlive']);
 const FLAG_TYPES: Record<string, 'int' | 'duration' | 'string'> = { retries: 'int', 'ha-connections': 'int', 'grace-period': 'duration', 'rpc-timeout': 'duration', 'credentials-file': 'string', tunnel: 'string' };
 const GO_DURATION = /^([0-9]+(\.[0-9]*)?(ns|us|µs|ms|s|m|h))+$|^0$/;
 const GO_BOOL = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'y', 'n']);
@@ -25,8 +29,22 @@ function typeError(kind: string, value: unknown, key: string): string | null {
   return null;
 }
 
-function serviceError(service: unknown, bastion: boolean): string | null {
+// Only a socks-proxy rule's own ipRules are parsed strictly; root-level and other rules' entries
+// are dropped silently upstream when invalid.
+function ipRuleError(rules: unknown): string | null {
+  for (const rule of Array.isArray(rules) ? rules : []) {
+    const entry = isRecord(rule) ? rule : {};
+    if (entry.prefix === undefined || entry.prefix === '') return 'unable to create ip rule for socks-proxy: no prefix provided';
+    if (!ipaddr.isValidCIDR(String(entry.prefix))) return `unable to create ip rule for socks-proxy: unable to parse cidr: ${String(entry.prefix)}`;
+    const port = (Array.isArray(entry.ports) ? entry.ports : []).find((p: unknown) => !Number.isInteger(p) || (p as number) < 1 || (p as number) > 65535);
+    if (port !== undefined) return `unable to create ip rule for socks-proxy: invalid port ${String(port)}, needs to be between 1 and 65535`;
+  }
+  return null;
+}
+
+function serviceError(service: unknown, bastion: boolean, ipRules: unknown): string | null {
   const svc = typeof service === 'string' ? service : '';
+  if (svc === 'socks-proxy') return ipRuleError(ipRules);
   if (/^unix(\+tls)?:/.test(svc)) return null;
   if (svc.startsWith('http_status:')) {
     const code = svc.slice('http_status:'.length);
@@ -81,12 +99,15 @@ export function validateCloudflared(file: string, text: string): Finding[] {
   const originErrors = (origin: unknown, at: (string | number)[]): Finding | null => {
     if (!isRecord(origin)) return null;
     unknownKeys(origin, new Set(Object.keys(ORIGIN_KEYS)), 'OriginRequestConfig', at);
+    if (isRecord(origin.access)) unknownKeys(origin.access, ACCESS_KEYS, 'AccessConfig', [...at, 'access']);
+    (Array.isArray(origin.ipRules) ? origin.ipRules : []).forEach((rule: unknown, i: number) => isRecord(rule) && unknownKeys(rule, IP_RULE_KEYS, 'IngressIPRule', [...at, 'ipRules', i]));
     for (const [key, value] of Object.entries(origin)) {
       const error = ORIGIN_KEYS[key] ? typeError(ORIGIN_KEYS[key]!, value, key) : null;
       if (error) return finding('error', source.lineOf([...at, key]), error, `fix the type of ${key}`);
     }
     return null;
   };
+  if (isRecord(data['warp-routing'])) unknownKeys(data['warp-routing'], WARP_KEYS, 'WarpRoutingConfig', ['warp-routing']);
   const rootOrigin = originErrors(data.originRequest, ['originRequest']);
   if (rootOrigin) return [rootOrigin];
   const rules = data.ingress;
@@ -99,7 +120,7 @@ export function validateCloudflared(file: string, text: string): Finding[] {
     if (!isRecord(rule)) return [finding('error', line, `Rule #${n} is not a mapping`, 'write hostname:, path:, service:')];
     unknownKeys(rule, RULE_KEYS, 'UnvalidatedIngressRule', at);
     const origin = isRecord(rule.originRequest) ? rule.originRequest : {};
-    const serviceProblem = serviceError(rule.service ?? '', rootBastion || origin.bastionMode === true);
+    const serviceProblem = serviceError(rule.service ?? '', rootBastion || origin.bastionMode === true, origin.ipRules);
     if (serviceProblem) return [finding('error', source.lineOf([...at, 'service']), serviceProblem, 'service: http://HOST:PORT (no path), http_status:NNN, hello_world, unix:PATH')];
     const originProblem = originErrors(rule.originRequest, [...at, 'originRequest']);
     if (originProblem) return [originProblem];

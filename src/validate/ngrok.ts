@@ -36,7 +36,7 @@ export function validateNgrok(file: string, text: string): Finding[] {
     if (isRecord(data.agent)) unknown(data.agent, AGENT_KEYS, 'v3AgentConfig', ['agent']);
     const names = new Set<string>();
     (Array.isArray(data.endpoints) ? data.endpoints : []).forEach((endpoint: unknown, index: number) => checkEndpoint(endpoint, ['endpoints', index]));
-    if (isRecord(data.tunnels)) for (const [name, tunnel] of Object.entries(data.tunnels)) checkTunnel(name, tunnel);
+    if (isRecord(data.tunnels)) for (const [name, tunnel] of Object.entries(data.tunnels)) checkTunnel(name, tunnel, true);
     function checkEndpoint(endpoint: unknown, at: (string | number)[]) {
       const line = source.lineOf(at);
       if (!isRecord(endpoint)) return add(line, 'endpoint is not a mapping', 'write name:, url:, upstream:');
@@ -68,9 +68,10 @@ export function validateNgrok(file: string, text: string): Finding[] {
     unknown(data, V2_ROOT.concat('endpoints', 'agent'), 'v2yamlConfig', []);
     if (isRecord(data.tunnels)) for (const [name, tunnel] of Object.entries(data.tunnels)) checkTunnel(name, tunnel);
   }
-  function checkTunnel(name: string, tunnel: unknown) {
+  function checkTunnel(name: string, tunnel: unknown, v3 = false) {
     const at = ['tunnels', name];
     if (!isRecord(tunnel)) return add(source.lineOf(at), `tunnel '${name}' is not a mapping`, 'write proto: and addr:');
+    if (v3 && tunnel.labels !== undefined) return add(source.lineOf([...at, 'labels']), `tunnel '${name}': labeled tunnels are not supported by config version 3`, 'use an endpoint, or version: 2');
     if (tunnel.proto === undefined && tunnel.labels === undefined) return add(source.lineOf(at), 'ERR_NGROK_394 Each tunnel must specify either a protocol or labels, but neither was set.', 'add proto: http');
     const proto = tunnel.proto === undefined ? 'labeled' : String(tunnel.proto);
     if (!TUNNEL_KEYS[proto]) return add(source.lineOf([...at, 'proto']), `invalid tunnel configuration: Invalid protocol name '${proto}'`, 'proto: http, tcp or tls');
