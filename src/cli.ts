@@ -13,6 +13,12 @@ const EXAMPLES = {
     'proxygen refresh-allowlist --source meta.json  # a mirror or a saved response',
   ],
   presets: ['proxygen presets', 'proxygen presets --json'],
+  verify: [
+    'proxygen verify',
+    'proxygen verify --hold 75s                     # idle WebSockets must outlive nginx\'s 60 s default',
+    'proxygen verify --connect-to 127.0.0.1:443 --insecure   # before DNS points here',
+    'proxygen verify --connections 500 --hold 30s --probe-rate',
+  ],
 };
 
 function examples(list: string[]): string {
@@ -77,6 +83,23 @@ export function buildCli(): Command {
     .action(async (options) => {
       await prepare(options);
       await (await import('./commands/refresh-allowlist.js')).run(options);
+    });
+
+  withGlobals(program.command('verify'))
+    .description('live checks of the deployed proxy: TLS, redirect, headers, WebSockets, internal paths, webhooks')
+    .argument('[url]', 'where the site answers (default https://<domain>:<ports.https>)')
+    .option('--connect-to <host[:port]>', 'dial this address instead; Host and SNI stay the domain')
+    .option('--ca <file>', 'trust this CA (PEM) for a private certificate')
+    .option('-k, --insecure', 'do not verify the certificate')
+    .option('--source-address <ip>', 'the local address to probe from')
+    .option('--hold <duration>', 'keep WebSockets idle this long and prove they survive (e.g. 75s)')
+    .option('--connections <n>', 'hold N WebSockets at once and report how many survive')
+    .option('--probe-rate', 'send a burst to a rate-limited route and expect the rate status')
+    .option('--timeout <duration>', 'per request', '10s')
+    .addHelpText('after', examples(EXAMPLES.verify))
+    .action(async (url: string | undefined, options) => {
+      await prepare(options);
+      await (await import('./commands/verify.js')).run(url, options);
     });
 
   withGlobals(program.command('schema'))

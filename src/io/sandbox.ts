@@ -12,18 +12,19 @@ export interface SandboxFile {
 async function standInCertificate(dir: string): Promise<{ cert: string; key: string }> {
   const cert = join(dir, 'stand-in.crt');
   const key = join(dir, 'stand-in.key');
+  if (existsSync(cert) && existsSync(key)) return { cert, key };
   const result = await runTool('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=localhost', '-days', '2', '-keyout', key, '-out', cert]);
   if (result.code !== 0) throw new Error(`openssl could not make a stand-in certificate: ${result.stderr.trim()}`);
   return { cert, key };
 }
 
 /** Certificate paths that do not exist here are swapped for a throwaway self-signed pair. */
-async function withStandInCertificates(text: string, dir: string, pattern: RegExp): Promise<string> {
+async function withStandInCertificates(text: string, dir: string, pattern: RegExp, isKey: (directive: string) => boolean): Promise<string> {
   let pair: { cert: string; key: string } | undefined;
   const missing = [...text.matchAll(pattern)].filter((m) => !existsSync(m[2]!));
   if (missing.length === 0) return text;
   pair ??= await standInCertificate(dir);
-  return text.replace(pattern, (whole, directive: string, path: string) => (existsSync(path) ? whole : `${directive}${/key/i.test(directive) || path.includes('key') ? pair!.key : pair!.cert}`));
+  return text.replace(pattern, (whole, directive: string, path: string) => (existsSync(path) ? whole : `${directive}${isKey(directive) ? pair!.key : pair!.cert}`));
 }
 
 function unprivilegedPortStart(): number {
@@ -65,6 +66,16 @@ async function writeAll(root: string, files: SandboxFile[]): Promise<void> {
 }
 
 /**
+ * A main config that keeps pid, logs and temp files inside `dir` and includes `conf`/site.conf:
+ * what `nginx -t` needs without root, and what the live tests serve from.
+ */
+export function nginxMainConfig(dir: string, conf: string, options: { workerConnections?: number } = {}): string {
+  const connections = options.workerConnections ?? 64;
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `    ${kind}_temp_path ${dir}/tmp/${kind};`).join('\n');
+  return `pid ${dir}/logs/nginx.pid;\nerror_log stderr;\nworker_processes 1;\nworker_rlimit_nofile ${connections * 2 + 64};\nevents { worker_connections ${connections}; }\nhttp {\n    access_log off;\n${temp}\n    include ${conf}/site.conf;\n}\n`;
+}
+
+/**
  * `nginx -t` on an http-context include without root and without touching the system: temp
  * prefix, pid/logs/temp paths inside it, includes relative to the sandbox conf directory.
  */
@@ -75,13 +86,9 @@ export function nginxTest(site: string, includes: SandboxFile[], nginx = 'nginx'
     await mkdir(join(dir, 'logs'), { recursive: true });
     await mkdir(join(dir, 'tmp'), { recursive: true });
     await writeAll(conf, includes);
-    const siteText = await withStandInCertificates(unprivilegedListen(site), dir, /(ssl_certificate(?:_key)?\s+)([^;\s]+)(?=;)/g);
+    const siteText = await withStandInCertificates(unprivilegedListen(site), dir, /(ssl_certificate(?:_key)?\s+)([^;\s]+)(?=;)/g, (directive) => directive.startsWith('ssl_certificate_key'));
     await writeFile(join(conf, 'site.conf'), siteText);
-    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `    ${kind}_temp_path ${dir}/tmp/${kind};`).join('\n');
-    await writeFile(
-      join(conf, 'nginx.conf'),
-      `pid ${dir}/logs/nginx.pid;\nerror_log stderr;\nworker_processes 1;\nevents { worker_connections 64; }\nhttp {\n    access_log off;\n${temp}\n    include ${conf}/site.conf;\n}\n`,
-    );
+    await writeFile(join(conf, 'nginx.conf'), nginxMainConfig(dir, conf));
     return runTool(nginx, ['-t', '-q', '-p', `${dir}/`, '-c', join(conf, 'nginx.conf'), '-e', 'stderr']);
   });
 }
@@ -90,8 +97,8 @@ export function nginxTest(site: string, includes: SandboxFile[], nginx = 'nginx'
 export function caddyValidate(caddyfile: string, imports: SandboxFile[], caddy = 'caddy'): Promise<RunResult> {
   return inTempDir(async (dir) => {
     await writeAll(dir, imports);
-    const text = await withStandInCertificates(caddyfile, dir, /(\btls\s+)(\/\S+)(?=\s)/g);
-    const keyFixed = await withStandInCertificates(text, dir, /(\btls\s+\S+\s+)(\/\S+)(?=\s)/g);
+    const text = await withStandInCertificates(caddyfile, dir, /(\btls\s+)(\/\S+)(?=\s)/g, () => false);
+    const keyFixed = await withStandInCertificates(text, dir, /(\btls\s+\S+\s+)(\/\S+)(?=\s)/g, () => true);
     await writeFile(join(dir, 'Caddyfile'), keyFixed);
     const env = { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
     return runTool(caddy, ['validate', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], { env });

@@ -27,10 +27,22 @@ function handlesFor(route: PlanRoute) {
   const proxy = {
     matcher: isCatchAll(route) ? null : `@${route.id}`,
     status: null,
+    websocket: route.websocket,
     body: route.body === undefined ? null : caddySize(route.body),
     timeout: route.timeout === undefined ? null : durationText(route.timeout),
   };
-  return route.access ? [{ matcher: `@${route.id}_denied`, status: 403, body: null, timeout: null }, proxy] : [proxy];
+  return route.access ? [{ matcher: `@${route.id}_denied`, status: 403, body: null, timeout: null, websocket: false }, proxy] : [proxy];
+}
+
+/**
+ * nginx answers `/api` with a 301 to `/api/` when `location /api/` proxies (before any regex
+ * location); Caddy gets the same rule so both targets behave alike.
+ */
+function slashRedirects(plan: Plan) {
+  const exact = new Set(plan.routes.filter((r) => r.match.kind === 'exact' || r.match.kind === 'segment').map((r) => r.match.path));
+  return plan.routes
+    .filter((r) => r.match.kind === 'prefix' && r.match.path !== '/' && !exact.has(r.match.path.slice(0, -1)))
+    .map((r) => ({ matcher: { name: `${r.id}_slash`, paths: [r.match.path.slice(0, -1)], guard: null }, handle: { matcher: `@${r.id}_slash`, redirect: { name: `${r.id}_query`, to: r.match.path }, status: null, body: null, timeout: null, websocket: false } }));
 }
 
 function matchersFor(route: PlanRoute) {
@@ -51,8 +63,9 @@ export function renderCaddy(plan: Plan): OutputFile[] {
   ];
   const tlsArgs = plan.tls.mode === 'files' ? [plan.tls.cert!, plan.tls.key!] : [];
   const modern = tlsOn && plan.tls.profile === 'modern';
-  const handles = plan.routes.flatMap(handlesFor);
-  if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, status: 404 as never, body: null, timeout: null });
+  const redirects = slashRedirects(plan);
+  const handles = [...redirects.map((r) => r.handle), ...plan.routes.flatMap(handlesFor)];
+  if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, status: 404 as never, body: null, timeout: null, websocket: false });
   const content = render({
     header: [...headerLines(plan, `Caddy site for ${plan.domain}`), 'Rate limits are not enforced here: stock Caddy has no rate limiter (see README.md).'],
     globals,
@@ -60,10 +73,12 @@ export function renderCaddy(plan: Plan): OutputFile[] {
     tls: tlsArgs.length || modern ? { args: tlsArgs, modern } : null,
     headers: [...plan.headers, ...(plan.hsts ? [{ name: 'Strict-Transport-Security', value: HSTS_VALUE }] : [])],
     body: caddySize(plan.body),
-    matchers: plan.routes.flatMap(matchersFor),
+    matchers: [...redirects.map((r) => r.matcher), ...plan.routes.flatMap(matchersFor)],
     handles,
     upstream: plan.upstream.hostPort,
     upstreamTls: plan.upstream.scheme === 'https',
+    // Caddy's automatic redirect drops a non-standard https_port from the Location it sends.
+    redirect: tlsOn && plan.ports.https !== 443 ? { from: `http://${plan.domain}`, to: `https://${plan.domain}:${plan.ports.https}{uri}` } : null,
   });
   const allowlists = plan.allowlists.map((list) => ({
     path: caddyAllowlistFile(list.name),
