@@ -132,3 +132,111 @@ describe.runIf(haveTools).each(SCENARIOS)('one config, one behaviour: $preset', 
     }
   }, 60_000);
 });
+
+const PILOT = SCENARIOS[0]!;
+type Report = { checks: { name: string; ok: boolean; detail: string; fix?: string }[] };
+const failedChecks = (stdout: string) => (JSON.parse(stdout) as Report).checks.filter((c) => !c.ok);
+
+async function withSite<T>(server: 'nginx' | 'caddy', options: Parameters<typeof startSite>[2], work: (site: Site) => Promise<T>): Promise<T> {
+  const site = await startSite(PILOT, server, options);
+  try {
+    return await work(site);
+  } finally {
+    await site.proxy.stop();
+    await site.backend.close();
+  }
+}
+
+/** Removes the lines of one nginx location block that match `drop`. */
+const editLocation = (location: string, drop: RegExp) => (site: string) => {
+  const start = site.indexOf(`    ${location} {`);
+  const end = site.indexOf('\n    }', start);
+  return site.slice(0, start) + site.slice(start, end).split('\n').filter((line) => !drop.test(line)).join('\n') + site.slice(end);
+};
+
+describe.runIf(haveTools)('verify names what a broken proxy gets wrong', () => {
+  it('Upgrade/Connection not forwarded: the WebSocket check fails with the location to fix', async () => {
+    await withSite('nginx', { edit: editLocation('location = /ws', /Upgrade|Connection/) }, async (site) => {
+      const result = await verify(site, ['--json']);
+      expect(result.code).toBe(1);
+      expect(failedChecks(result.stdout)).toEqual([
+        { name: 'websocket /ws', ok: false, skipped: false, ms: expect.any(Number), detail: '101 missing: answered 426 instead of 101', fix: 'the proxy does not forward Upgrade/Connection - see nginx location = /ws' },
+      ]);
+    });
+  }, 30_000);
+
+  it('/metrics open to all: the internal check fails and lists how it got through', async () => {
+    await withSite('nginx', { edit: editLocation('location = /metrics', /allow|deny/) }, async (site) => {
+      const result = await verify(site, ['--json']);
+      expect(result.code).toBe(1);
+      const failed = failedChecks(result.stdout);
+      expect(failed.map((c) => c.name)).toEqual(['internal /metrics']);
+      expect(failed[0]!.detail).toBe('reachable from outside: plain /metrics -> 200; forged X-Forwarded-For /metrics -> 200; forged X-Real-IP /metrics -> 200');
+    });
+  }, 30_000);
+
+  it('a WebSocket timeout shorter than --hold: closed while idle, with the timeout named', async () => {
+    await withSite('nginx', { edit: (site) => site.replace(/(location = \/ws \{[^}]*?)proxy_read_timeout 3600s;/, '$1proxy_read_timeout 2s;') }, async (site) => {
+      const held = await verify(site, ['--json', '--hold', '3s']);
+      expect(held.code).toBe(1);
+      const failed = failedChecks(held.stdout);
+      expect(failed.map((c) => c.name)).toEqual(['websocket /ws']);
+      expect(failed[0]!.detail).toMatch(/; closed after 2\.\d s idle \(code 1006\)$/);
+      expect(failed[0]!.fix).toBe("the proxy's read timeout is shorter than 3.0 s (nginx defaults to 60 s): set timeout: on the route - see nginx location = /ws");
+      // The unbroken render holds the same 3 s.
+    });
+    await withSite('nginx', {}, async (site) => {
+      const held = await verify(site, ['--json', '--hold', '3s']);
+      expect(failedChecks(held.stdout)).toEqual([]);
+      expect((JSON.parse(held.stdout) as Report).checks.find((c) => c.name === 'websocket /ws')!.detail).toMatch(/, idle 3\.0 s survived$/);
+    });
+  }, 40_000);
+
+  it('--probe-rate sees 429 from nginx and reports the gap on Caddy', async () => {
+    await withSite('nginx', {}, async (site) => {
+      const result = await verify(site, ['--json', '--probe-rate']);
+      const rate = (JSON.parse(result.stdout) as Report).checks.find((c) => c.name === 'rate /webhooks/')!;
+      expect(rate).toMatchObject({ ok: true });
+      expect(rate.detail).toMatch(/^429 after \d+ requests in \d+ ms \(rate 10\/s, burst 20\)$/);
+      expect(result.code).toBe(0);
+    });
+    await withSite('caddy', {}, async (site) => {
+      const result = await verify(site, ['--json', '--probe-rate']);
+      expect(failedChecks(result.stdout)).toEqual([expect.objectContaining({ name: 'rate /webhooks/', fix: 'nginx: limit_req in location /webhooks/; stock Caddy has no rate limiter (a documented gap)' })]);
+      expect(result.code).toBe(1);
+    });
+  }, 40_000);
+
+  it('the text table: one line per check, the fix under a failure, a summary', async () => {
+    await withSite('nginx', { edit: editLocation('location = /metrics', /allow|deny/) }, async (site) => {
+      const result = await verify(site);
+      expect(result.stderr).toBe('');
+      const lines = result.stdout.split('\n');
+      expect(lines.find((l) => l.startsWith('FAIL'))).toMatch(/^FAIL {2}internal \/metrics +\d+ ms {2}reachable from outside: /);
+      expect(lines[lines.findIndex((l) => l.startsWith('FAIL')) + 1]).toMatch(/^ +fix: allow internal then deny all in nginx location = \/metrics/);
+      expect(lines.filter((l) => l.startsWith('PASS')).length).toBeGreaterThan(8);
+      expect(result.stdout).toMatch(/\n\n\d+ passed, 1 failed\n$/);
+    });
+  }, 30_000);
+});
+
+describe.runIf(haveTools)('many WebSockets at once', () => {
+  it('1000 connections held 20 s through nginx all survive', async () => {
+    await withSite('nginx', { workerConnections: 4096 }, async (site) => {
+      const result = await verify(site, ['--json', '--connections', '1000', '--hold', '20s']);
+      const check = (JSON.parse(result.stdout) as Report).checks.find((c) => c.name === 'connections 1000 /ws')!;
+      expect(check.detail).toMatch(/^1000\/1000 survived 20 s idle, p50 \d+\.\d ms, p99 \d+\.\d ms$/);
+      expect(check.ok).toBe(true);
+    });
+  }, 90_000);
+
+  it("nginx's Debian default of 768 worker_connections holds fewer, and verify says why", async () => {
+    await withSite('nginx', { workerConnections: 768 }, async (site) => {
+      const result = await verify(site, ['--json', '--connections', '600']);
+      const check = (JSON.parse(result.stdout) as Report).checks.find((c) => c.name === 'connections 600 /ws')!;
+      expect(check.ok).toBe(false);
+      expect(check.detail).toMatch(/^3\d\d\/600 survived/);
+      expect(check.fix).toMatch(/worker_connections/);
+    });
+  }, 60_000);
+});

@@ -4,7 +4,8 @@ import { HSTS_VALUE } from '../plan/plan.js';
 import { httpRequest } from './http.js';
 import { contains, insideAddress, nginxLocation, pathVariants, samplePath } from './routes.js';
 import { openSocket, type Target } from './target.js';
-import { echoRtt, holdIdle, openWebSocket, pingRtt, UpgradeFailed } from './websocket.js';
+import { ms, seconds } from './units.js';
+import { UPGRADE_FIX, websocketProbe } from './websocket-probe.js';
 import { probeConnections } from './connections.js';
 
 export interface Outcome {
@@ -29,8 +30,6 @@ export interface Probe {
   run: () => Promise<Outcome>;
 }
 
-const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
-const seconds = (value: number) => `${(value / 1000).toFixed(value < 10_000 ? 1 : 0)} s`;
 
 async function tlsCertificate({ target }: ProbeContext): Promise<Outcome> {
   return new Promise((resolve) => {
@@ -84,52 +83,6 @@ function securityHeaders(ctx: ProbeContext, path: string, route?: PlanRoute): Pr
   };
 }
 
-const UPGRADE_FIX: Record<number, string> = {
-  400: 'the proxy does not forward Upgrade/Connection',
-  426: 'the proxy does not forward Upgrade/Connection',
-  200: 'the proxy does not forward Upgrade/Connection',
-  403: 'the proxy refuses this client (allow rules)',
-  404: 'no route for this path reaches the app',
-  502: 'the upstream is down or refused the connection',
-  503: 'the upstream is down or refused the connection',
-  504: 'the upstream did not answer in time',
-};
-
-function websocketProbe(ctx: ProbeContext, route: PlanRoute, path: string): Probe {
-  return {
-    name: `websocket ${path}`,
-    extraMs: ctx.holdMs,
-    run: async () => {
-      const where = `see nginx ${nginxLocation(route)}`;
-      let upgraded;
-      try {
-        upgraded = await openWebSocket(ctx.target, path);
-      } catch (error) {
-        const failed = error as UpgradeFailed;
-        const cause = failed.status !== undefined ? (UPGRADE_FIX[failed.status] ?? 'the proxy or the app refused the upgrade') : 'no connection';
-        return { ok: false, detail: `101 missing: ${failed.message}`, fix: `${cause} - ${where}` };
-      }
-      const { socket } = upgraded;
-      try {
-        const ping = await pingRtt(socket, ctx.target.timeoutMs);
-        if (ping === null) return { ok: false, detail: '101, but no pong', fix: `the proxy upgraded but frames do not pass - ${where}` };
-        const echo = await echoRtt(socket, Math.min(ctx.target.timeoutMs, 2_000));
-        const parts = [`101 in ${ms(upgraded.ms)}`, `ping ${ms(ping)}`, echo === null ? 'no echo (the app does not echo)' : `echo ${ms(echo)}`];
-        if (ctx.holdMs > 0) {
-          const held = await holdIdle(socket, ctx.holdMs);
-          if (held.closedAfterMs !== null) return { ok: false, detail: `${parts.join(', ')}; closed after ${seconds(held.closedAfterMs)} idle (code ${held.code ?? '?'})`, fix: `the proxy's read timeout is shorter than ${seconds(ctx.holdMs)} (nginx defaults to 60 s): set timeout: on the route - ${where}` };
-          const after = await pingRtt(socket, ctx.target.timeoutMs);
-          if (after === null) return { ok: false, detail: `${parts.join(', ')}; no pong after ${seconds(ctx.holdMs)} idle`, fix: `the connection died silently while idle - ${where}` };
-          parts.push(`idle ${seconds(ctx.holdMs)} survived`);
-        }
-        return { ok: true, detail: parts.join(', ') };
-      } finally {
-        socket.terminate();
-      }
-    },
-  };
-}
-
 function refusedFromOutside(ctx: ProbeContext, route: PlanRoute, path: string): Probe {
   const access = route.access!;
   const forged = insideAddress(route);
@@ -164,26 +117,42 @@ function webhookReachable(ctx: ProbeContext, route: PlanRoute, path: string): Pr
   };
 }
 
+type Sampled = { route: PlanRoute; path: string };
+
+const tlsOn = ({ target, plan }: ProbeContext) => target.https && plan.tls.mode !== 'off';
+
+/** Every probe family, in table order: which probes it makes for this plan and target. */
+export const PROBES: { family: string; make: (ctx: ProbeContext, sampled: Sampled[]) => Probe[] }[] = [
+  { family: 'tls', make: (ctx) => (tlsOn(ctx) ? [{ name: 'tls', run: () => tlsCertificate(ctx) }] : []) },
+  { family: 'redirect', make: (ctx) => (tlsOn(ctx) ? [{ name: 'redirect http->https', run: () => redirectToHttps(ctx) }] : []) },
+  { family: 'acme', make: (ctx) => (tlsOn(ctx) && ctx.plan.tls.mode === 'acme' ? [{ name: 'acme path on http', run: () => acmeChallengeServed(ctx) }] : []) },
+  {
+    family: 'headers',
+    make: (ctx, sampled) => (ctx.plan.headers.length ? [securityHeaders(ctx, '/'), ...sampled.filter(({ route, path }) => !route.websocket && !route.access && path !== '/').map(({ route, path }) => securityHeaders(ctx, path, route))] : []),
+  },
+  { family: 'websocket', make: (ctx, sampled) => sampled.filter((s) => s.route.websocket).map(({ route, path }) => websocketProbe(ctx, route, path)) },
+  { family: 'refused', make: (ctx, sampled) => sampled.filter((s) => s.route.access).map(({ route, path }) => refusedFromOutside(ctx, route, path)) },
+  { family: 'webhook', make: (ctx, sampled) => sampled.filter(({ route }) => !route.websocket && !route.internalOnly && (route.rate || /hook/i.test(route.match.path))).map(({ route, path }) => webhookReachable(ctx, route, path)) },
+  {
+    family: 'rate',
+    make: (ctx, sampled) => {
+      // An allowlisted route would answer 403 to the probe before any limit shows, on Caddy at least.
+      const limited = sampled.find((s) => s.route.rate && !s.route.websocket && !s.route.access) ?? sampled.find((s) => s.route.rate && !s.route.websocket);
+      return ctx.probeRate && limited ? [rateProbe(ctx, limited.route, limited.path)] : [];
+    },
+  },
+  {
+    family: 'connections',
+    make: (ctx, sampled) => {
+      const ws = sampled.find((s) => s.route.websocket);
+      return ctx.connections > 0 && ws ? [{ name: `connections ${ctx.connections} ${ws.path}`, extraMs: ctx.holdMs + ctx.connections * 20, run: () => probeConnections(ctx, ws.path) }] : [];
+    },
+  },
+];
+
 export function planProbes(ctx: ProbeContext): Probe[] {
-  const { plan, target } = ctx;
-  const probes: Probe[] = [];
-  const tlsOn = target.https && plan.tls.mode !== 'off';
-  if (tlsOn) probes.push({ name: 'tls', run: () => tlsCertificate(ctx) });
-  if (tlsOn) probes.push({ name: 'redirect http->https', run: () => redirectToHttps(ctx) });
-  if (tlsOn && plan.tls.mode === 'acme') probes.push({ name: 'acme path on http', run: () => acmeChallengeServed(ctx) });
-  const sampled = plan.routes.map((route) => ({ route, path: samplePath(plan, route) })).filter((s): s is { route: PlanRoute; path: string } => s.path !== undefined);
-  if (plan.headers.length) {
-    probes.push(securityHeaders(ctx, '/'));
-    for (const { route, path } of sampled) if (!route.websocket && !route.access && path !== '/') probes.push(securityHeaders(ctx, path, route));
-  }
-  for (const { route, path } of sampled) if (route.websocket) probes.push(websocketProbe(ctx, route, path));
-  for (const { route, path } of sampled) if (route.access) probes.push(refusedFromOutside(ctx, route, path));
-  for (const { route, path } of sampled) if (!route.websocket && !route.internalOnly && (route.rate || /hook/i.test(route.match.path))) probes.push(webhookReachable(ctx, route, path));
-  const limited = sampled.find((s) => s.route.rate && !s.route.websocket);
-  if (ctx.probeRate && limited) probes.push(rateProbe(ctx, limited.route, limited.path));
-  const ws = sampled.find((s) => s.route.websocket);
-  if (ctx.connections > 0 && ws) probes.push({ name: `connections ${ctx.connections} ${ws.path}`, extraMs: ctx.holdMs + ctx.connections * 20, run: () => probeConnections(ctx, ws.path) });
-  return probes;
+  const sampled = ctx.plan.routes.map((route) => ({ route, path: samplePath(ctx.plan, route) })).filter((s): s is Sampled => s.path !== undefined);
+  return PROBES.flatMap(({ make }) => make(ctx, sampled));
 }
 
 function rateProbe(ctx: ProbeContext, route: PlanRoute, path: string): Probe {
