@@ -4,6 +4,11 @@ export { CommanderError } from 'commander';
 import type { GlobalOptions } from './output.js';
 
 const EXAMPLES = {
+  init: [
+    'proxygen init                                   # asks a few questions',
+    'proxygen init --from ~/.pilot/config.yaml       # reads Pilot\'s own config first',
+    'proxygen init --preset pipelit --domain x.example.com --yes',
+  ],
   render: ['proxygen render', 'proxygen render --target nginx --dry-run --diff', 'proxygen render --stdout caddy/Caddyfile'],
   schema: ['proxygen schema > proxygen.schema.json'],
   check: ['proxygen check', 'proxygen check --format sarif > proxygen.sarif', 'proxygen check --format github', 'proxygen check /etc/nginx/conf.d/site.conf Caddyfile cloudflared.yml'],
@@ -44,6 +49,27 @@ export function buildCli(): Command {
     .version(__PROXYGEN_VERSION__, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+
+  withGlobals(program.command('init'))
+    .description('write proxygen.yaml (asking what flags do not say) and render it')
+    .option('--preset <name>', 'pilot, pilot-app, pipelit, pipegate or none')
+    .option('--domain <host>', 'public domain name')
+    .option('--upstream <url>', 'where the app listens, e.g. http://127.0.0.1:9090')
+    .option('--tls <mode>', 'acme, files or off')
+    .option('--email <address>', "Let's Encrypt account email (tls acme)")
+    .option('--cert <file>', 'certificate file (tls files)')
+    .option('--key <file>', 'private key file (tls files)')
+    .option('--tunnel <provider>', 'none, cloudflare or ngrok')
+    .option('--targets <list>', 'comma list of nginx, caddy, cloudflared, ngrok')
+    .option('--from <file>', "read the app's own config first (Pilot config.yaml, PipeGate env file)")
+    .option('--from-kind <kind>', 'pilot or pipegate, when the file does not tell')
+    .option('-y, --yes', 'ask nothing: flags, then what --from found, then defaults')
+    .option('-f, --force', 'replace an existing proxygen.yaml (the diff is shown)')
+    .addHelpText('after', examples(EXAMPLES.init))
+    .action(async (options) => {
+      await prepare(options);
+      await (await import('./commands/init.js')).run(options);
+    });
 
   withGlobals(program.command('render'))
     .description('write every target’s files under the output directory')

@@ -9,6 +9,25 @@ import { hasTool } from './helpers/tools.js';
 
 const haveTools = hasTool('nginx') && hasTool('caddy');
 
+/**
+ * The CLI and node as `nobody` can reach them: a CI checkout (or node) may sit under a
+ * directory only root can enter, so both are copied to a world-readable temp dir if needed.
+ */
+function stagedForNobody(): string[] {
+  const canRun = (...args: string[]) => spawnSync('runuser', ['-u', 'nobody', '--', ...args], { stdio: 'ignore' }).status === 0;
+  const stage = mkdtempSync(join(tmpdir(), 'proxygen-stage-'));
+  chmodSync(stage, 0o755);
+  const root = join(BIN, '..', '..');
+  for (const part of ['bin', 'dist']) cpSync(join(root, part), join(stage, part), { recursive: true });
+  let node = process.execPath;
+  if (!canRun(node, '-e', '0')) {
+    node = join(stage, 'node');
+    cpSync(process.execPath, node);
+    chmodSync(node, 0o755);
+  }
+  return [node, join(stage, 'bin', 'proxygen.js')];
+}
+
 const listTree = (dir: string): string[] =>
   (readdirSync(dir, { recursive: true }) as string[]).sort().map((entry) => `${entry} ${statSync(join(dir, entry)).size}`);
 
@@ -89,7 +108,7 @@ describe.runIf(haveTools)('proxygen check (project mode)', () => {
     chmodSync(scratch, 0o1777);
     const before = listTree(dir);
     const asRoot = process.getuid?.() === 0;
-    const command = asRoot ? ['runuser', '-u', 'nobody', '--', process.execPath, BIN] : [process.execPath, BIN];
+    const command = asRoot ? ['runuser', '-u', 'nobody', '--', ...stagedForNobody()] : [process.execPath, BIN];
     const result = spawnSync(command[0]!, [...command.slice(1), 'check', '--format', 'json', '--strict'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', TMPDIR: scratch, HOME: scratch } });
     expect(result.stderr).toBe('');
     const findings = (JSON.parse(result.stdout) as { findings: { rule: string; severity: string }[] }).findings;

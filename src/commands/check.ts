@@ -5,6 +5,7 @@ import { detectKind, KINDS, type Kind } from '../check/kinds.js';
 import { caddyFindings, nginxFindings } from '../check/tools.js';
 import { locate } from '../config/locate.js';
 import { EXIT, ExitError, UserError } from '../errors.js';
+import { parseEnvFile } from '../import/env.js';
 import { readIfExists } from '../io/write.js';
 import { lintCaddy } from '../lint/caddy-rules.js';
 import { sortFindings, type Finding } from '../lint/finding.js';
@@ -65,15 +66,6 @@ async function checkFiles(paths: string[], options: CheckOptions): Promise<Findi
     findings.push(...(await checkFile(kind, path, text, !!options.strict)));
   }
   return findings;
-}
-
-function parseEnvFile(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text.split('\n').flatMap((line) => {
-      const match = /^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-      return match ? [[match[1]!, match[2]!.replace(/^(['"])(.*)\1$/, '$2')]] : [];
-    }),
-  );
 }
 
 async function checkProject(options: CheckOptions): Promise<Finding[]> {

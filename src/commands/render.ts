@@ -28,18 +28,9 @@ export function parseTargets(list: string[] | undefined): TargetName[] | undefin
   return [...new Set(names)] as TargetName[];
 }
 
-export async function run(options: RenderOptions): Promise<void> {
-  const project = await loadProject(options.config, { out: options.out, targets: parseTargets(options.target) });
+/** Writes a loaded project's files (allowlists only seeded), returning what happened to each. */
+export async function writeProject(project: Awaited<ReturnType<typeof loadProject>>, options: { dryRun?: boolean; diff?: boolean } = {}) {
   const { files, outputDir, plan } = project;
-
-  if (options.stdout !== undefined && options.stdout !== false) {
-    const wanted = typeof options.stdout === 'string' ? options.stdout : undefined;
-    const picked = wanted ? files.find((f) => f.path === wanted) : files.filter((f) => f.path !== 'README.md' && !isAllowlist(f.path)).length === 1 ? files.find((f) => f.path !== 'README.md' && !isAllowlist(f.path)) : undefined;
-    if (!picked) throw new UserError(wanted ? `--stdout ${wanted}: not a rendered file` : '--stdout needs a file when several are rendered', `one of: ${files.map((f) => f.path).join(', ')}`);
-    process.stdout.write(picked.content);
-    return;
-  }
-
   const results: { path: string; status: Status }[] = [];
   const diffs: string[] = [];
   for (const file of files) {
@@ -54,6 +45,22 @@ export async function run(options: RenderOptions): Promise<void> {
     }
   }
   const gaps = project.targets.map((target) => ({ target, gaps: gapsFor(plan, target) }));
+  return { results, diffs, gaps };
+}
+
+export async function run(options: RenderOptions): Promise<void> {
+  const project = await loadProject(options.config, { out: options.out, targets: parseTargets(options.target) });
+  const { files, outputDir, plan } = project;
+
+  if (options.stdout !== undefined && options.stdout !== false) {
+    const wanted = typeof options.stdout === 'string' ? options.stdout : undefined;
+    const picked = wanted ? files.find((f) => f.path === wanted) : files.filter((f) => f.path !== 'README.md' && !isAllowlist(f.path)).length === 1 ? files.find((f) => f.path !== 'README.md' && !isAllowlist(f.path)) : undefined;
+    if (!picked) throw new UserError(wanted ? `--stdout ${wanted}: not a rendered file` : '--stdout needs a file when several are rendered', `one of: ${files.map((f) => f.path).join(', ')}`);
+    process.stdout.write(picked.content);
+    return;
+  }
+
+  const { results, diffs, gaps } = await writeProject(project, options);
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ output: outputDir, dryRun: !!options.dryRun, allowlists: project.allowlistOrigin, files: results, gaps }, null, 2)}\n`);
     return;

@@ -4,9 +4,9 @@ import type { Plan } from '../plan/plan.js';
 import type { Finding } from './finding.js';
 
 // Addresses a tunnel's traffic arrives from: the local agent, or a container bridge.
-const TUNNEL_SOURCES = ['127.0.0.1', '::1', '172.17.0.1', '172.18.0.1'];
+export const TUNNEL_SOURCES = ['127.0.0.1', '::1', '172.17.0.1', '172.18.0.1'];
 
-function contains(cidr: string, address: string): boolean {
+export function cidrContains(cidr: string, address: string): boolean {
   try {
     const [range, bits] = ipaddr.parseCIDR(cidr);
     const addr = ipaddr.parse(address);
@@ -27,7 +27,7 @@ export function lintProject(file: string, config: Config, plan: Plan, lineOf: (p
     const internal = new Set(plan.routes.filter((r) => r.internalOnly).flatMap((r) => r.access?.names ?? []));
     for (const name of internal) {
       for (const cidr of config.networks[name] ?? []) {
-        const source = TUNNEL_SOURCES.find((address) => contains(cidr, address));
+        const source = TUNNEL_SOURCES.find((address) => cidrContains(cidr, address));
         if (source) add('project/internal-includes-tunnel', 'error', lineOf(['networks', name]), `network ${name} (${cidr}) contains ${source}, where ${config.tunnel.provider} traffic arrives: tunnel visitors would count as internal`, `narrow ${name} so it excludes ${source} (e.g. list your LAN ranges instead of ${cidr})`);
       }
     }

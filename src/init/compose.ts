@@ -1,0 +1,58 @@
+import { stringify } from 'yaml';
+import type { ConfigFile } from '../config/schema.js';
+import type { Imported } from '../import/index.js';
+import { cidrContains, TUNNEL_SOURCES } from '../lint/project-rules.js';
+import { PRESETS } from '../presets/index.js';
+import type { Answers } from './questions.js';
+
+/**
+ * Behind a tunnel, traffic arrives from loopback or a container bridge: a preset's private
+ * ranges that hold those addresses would make every visitor "internal", so they are left out.
+ */
+function networksBehindTunnel(answers: Answers): ConfigFile['networks'] | undefined {
+  if (answers.tunnel === 'none' || answers.preset === 'none') return undefined;
+  const networks = PRESETS[answers.preset].values.networks ?? {};
+  const narrowed = Object.entries(networks).map(([name, cidrs]) => [name, cidrs.filter((cidr) => !TUNNEL_SOURCES.some((source) => cidrContains(cidr, source)))] as const);
+  const changed = narrowed.filter(([name, cidrs]) => cidrs.length > 0 && cidrs.length !== networks[name]!.length);
+  return changed.length ? Object.fromEntries(changed.map(([name, cidrs]) => [name, [...cidrs]])) : undefined;
+}
+
+export const SCHEMA_FILE = 'proxygen.schema.json';
+
+/** Answers (and what an importer found) -> the proxygen.yaml text init writes. Pure. */
+export function composeConfig(answers: Answers, imported: Imported | undefined, from: string | undefined): string {
+  const tunnel: ConfigFile['tunnel'] | undefined =
+    answers.tunnel === 'none' ? undefined : { provider: answers.tunnel, ...(answers.tunnel === 'ngrok' ? { ngrok: { version: 3, ...imported?.values.tunnel?.ngrok, domain: answers.domain } } : {}) };
+  const config: Partial<ConfigFile> = {
+    version: 1,
+    preset: answers.preset,
+    domain: answers.domain,
+    upstream: answers.upstream,
+    tls: { mode: answers.tls, ...(answers.email ? { email: answers.email } : {}), ...(answers.cert ? { cert: answers.cert, key: answers.key } : {}) },
+    ...(tunnel ? { tunnel } : {}),
+    ...(networksBehindTunnel(answers) ? { networks: networksBehindTunnel(answers) } : {}),
+    targets: answers.targets,
+    ...(imported?.values.limits ? { limits: imported.values.limits } : {}),
+    ...(imported?.values.routes ? { routes: imported.values.routes } : {}),
+  };
+  const header = [
+    `# yaml-language-server: $schema=./${SCHEMA_FILE}`,
+    `# Written by \`proxygen init\`${from ? ` from ${from}` : ''}. Edit it, then run \`proxygen render\`.`,
+    `# Preset ${answers.preset} fills in the rest; \`proxygen presets\` lists what each one sets.`,
+  ];
+  return `${header.join('\n')}\n${stringify(config, { lineWidth: 0, flowCollectionPadding: false }).replace(/^targets:\n((?:  - .*\n)+)/m, (_all, items: string) => `targets: [${items.trim().split('\n').map((l) => l.replace(/^\s*- /, '')).join(', ')}]\n`)}`;
+}
+
+/** What to do after init, as an operator would type it. */
+export function nextSteps(answers: Answers, configPath: string, outputDir: string, hasAllowlists: boolean): string[] {
+  const steps: string[] = [];
+  if (answers.targets.includes('nginx')) steps.push(`nginx: sudo cp ${outputDir}/nginx/${answers.domain}.conf /etc/nginx/conf.d/ && sudo nginx -t && sudo systemctl reload nginx`);
+  if (answers.targets.includes('caddy')) steps.push(`Caddy: sudo cp ${outputDir}/caddy/Caddyfile /etc/caddy/Caddyfile && sudo systemctl reload caddy`);
+  if (answers.tls === 'acme' && answers.targets.includes('nginx'))
+    steps.push(`certificate (nginx): sudo mkdir -p /var/www/letsencrypt && sudo certbot certonly --webroot -w /var/www/letsencrypt -d ${answers.domain} ${answers.email ? `-m ${answers.email} --agree-tos` : '--register-unsafely-without-email --agree-tos'}`);
+  if (answers.targets.includes('cloudflared')) steps.push(`cloudflared: sudo cp ${outputDir}/cloudflared/config.yml /etc/cloudflared/config.yml && cloudflared tunnel route dns <tunnel> ${answers.domain}`);
+  if (answers.targets.includes('ngrok')) steps.push(`ngrok: NGROK_AUTHTOKEN=... ngrok start --all --config ${outputDir}/ngrok/ngrok.yml`);
+  steps.push(`check it live: proxygen verify --config ${configPath}`);
+  if (hasAllowlists) steps.push(`keep allowlists fresh (crontab): */30 * * * * proxygen refresh-allowlist --config ${configPath} --reload`);
+  return steps;
+}
