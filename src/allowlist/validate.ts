@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { cidrText, hasHostBits, parseCidrFast } from '../plan/ip-fast.js';
 
 /** Why a meta response was refused: one line for the operator. */
 export class MetaRejected extends Error {}
@@ -9,6 +10,15 @@ const USABLE_RANGES = new Set(['unicast', 'global']);
 export function strictCidr(entry: unknown): string {
   if (typeof entry !== 'string') throw new MetaRejected(`entry ${JSON.stringify(entry)} is not a string`);
   if (!/^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(entry)) throw new MetaRejected(`entry ${JSON.stringify(entry.slice(0, 60))} is not a CIDR`);
+  const fast = parseCidrFast(entry);
+  if (fast) {
+    const len = fast.bits < 0 ? (fast.v6 ? 128 : 32) : fast.bits;
+    if (len === 0) throw new MetaRejected(`entry ${entry} would allow every address`);
+    if (hasHostBits(fast, len)) throw new MetaRejected(`entry ${entry} has host bits set`);
+    const range = (fast.v6 ? new ipaddr.IPv6(fast.parts) : new ipaddr.IPv4(fast.parts)).range();
+    if (!USABLE_RANGES.has(range)) throw new MetaRejected(`entry ${entry} is not a public unicast range (${range})`);
+    return cidrText(fast, len);
+  }
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
   let bits: number;
   try {

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { cidrText, parseCidrFast } from './ip-fast.js';
 
 // Merging runs on every refresh over thousands of ranges, so it avoids ipaddr.js' general parser
 // on the hot path: IPv4 as plain numbers, IPv6 as BigInt. Inputs were validated before.
@@ -10,6 +11,8 @@ interface Range<T> {
 
 /** `10.0.0.0/8` or a bare address, to its canonical text (`/32` or `/128` added). */
 export function canonicalCidr(text: string): string {
+  const fast = parseCidrFast(text);
+  if (fast) return cidrText(fast, fast.bits < 0 ? (fast.v6 ? 128 : 32) : fast.bits);
   const [addr, bits] = text.includes('/') ? ipaddr.parseCIDR(text) : [ipaddr.parse(text), -1];
   const len = bits < 0 ? (addr.kind() === 'ipv4' ? 32 : 128) : bits;
   return `${addr.toString()}/${len}`;

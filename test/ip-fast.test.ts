@@ -1,0 +1,48 @@
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
+import { describe, expect, it } from 'vitest';
+import { cidrText, hasHostBits, parseCidrFast } from '../src/plan/ip-fast.js';
+
+/** What ipaddr.js makes of a CIDR: the reference the fast path must agree with. */
+function reference(text: string): { text: string; hostBits: boolean } | null {
+  try {
+    const [addr, bits] = text.includes('/') ? ipaddr.parseCIDR(text) : [ipaddr.parse(text), -1];
+    const len = bits < 0 ? (addr.kind() === 'ipv4' ? 32 : 128) : bits;
+    const network = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${addr}/${len}`) : ipaddr.IPv6.networkAddressFromCIDR(`${addr}/${len}`);
+    return { text: `${addr.toString()}/${len}`, hostBits: network.toString() !== addr.toString() };
+  } catch {
+    return null;
+  }
+}
+
+function fast(text: string): { text: string; hostBits: boolean } | null | 'fallback' {
+  const parsed = parseCidrFast(text);
+  if (!parsed) return 'fallback';
+  const len = parsed.bits < 0 ? (parsed.v6 ? 128 : 32) : parsed.bits;
+  return { text: cidrText(parsed, len), hostBits: hasHostBits(parsed, len) };
+}
+
+describe('the fast CIDR parser agrees with ipaddr.js, or steps aside', () => {
+  it.each([
+    '192.30.252.0/22', '10.0.0.1/8', '1.2.3.4', '0.0.0.0/0', '255.255.255.255/32', '1.2.3.4/33', '01.2.3.4/8', '1.2.3/24', '1.2.3.256/24',
+    '2001:db8::/32', '2001:DB8:0:0:0:0:0:1/128', '2001:db8::1/64', '::/0', '::1', '1::', '1:0:0:2:0:0:0:3/128', '0:0:1:0:0:1:0:0/128',
+    'fe80::1%eth0', '::ffff:1.2.3.4/128', '1::2::3', '12345::/16', '2a0a:a440::/29', '2606:50c0:8000::/48', '1.2.3.4/08', '::/129',
+  ])('%s', (text) => {
+    const result = fast(text);
+    if (result !== 'fallback') expect(result).toEqual(reference(text));
+  });
+
+  it('random IPv4 and IPv6 CIDRs (2,000 runs)', () => {
+    const v4 = fc.tuple(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 32 })).map(([o, b]) => `${o.join('.')}/${b}`);
+    const v6 = fc.tuple(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), fc.integer({ min: 0, max: 128 }), fc.boolean()).map(([g, b, zeros]) => {
+      const groups = zeros ? g.map((x, i) => (i % 3 === 0 ? x : 0)) : g;
+      return `${new ipaddr.IPv6(groups).toString()}/${b}`;
+    });
+    fc.assert(
+      fc.property(fc.oneof(v4, v6), (text) => {
+        expect(fast(text)).toEqual(reference(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
