@@ -40,7 +40,7 @@ function withGlobals(command: Command): Command {
 
 async function prepare(options: GlobalOptions): Promise<void> {
   const { configureColor } = await import('./output.js');
-  configureColor(options);
+  await configureColor(options);
 }
 
 export function buildCli(): Command {

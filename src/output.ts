@@ -1,27 +1,29 @@
-import chalk from 'chalk';
-
 export interface GlobalOptions {
   config: string;
   json?: boolean;
   color?: boolean;
 }
 
-export function configureColor(options: { color?: boolean }): void {
-  if (options.color === false || 'NO_COLOR' in process.env) chalk.level = 0;
+type Paint = (text: string) => string;
+const plain: Paint = (text) => text;
+let paint: Record<'green' | 'yellow' | 'dim' | 'red', Paint> = { green: plain, yellow: plain, dim: plain, red: plain };
+
+/** chalk loads only when colour can show (a terminal, or FORCE_COLOR): cron and CI never pay for it. */
+export async function configureColor(options: { color?: boolean }): Promise<void> {
+  const env = process.env;
+  const wanted = options.color !== false && !('NO_COLOR' in env) && (env.FORCE_COLOR !== undefined ? env.FORCE_COLOR !== '0' : !!(process.stdout.isTTY || process.stderr.isTTY));
+  if (!wanted) return;
+  const { default: chalk } = await import('chalk');
+  if (chalk.level > 0) paint = { green: chalk.green, yellow: chalk.yellow, dim: chalk.dim, red: chalk.red };
 }
 
-const STATUS_COLOR: Record<string, (text: string) => string> = {
-  created: chalk.green,
-  updated: chalk.yellow,
-  unchanged: chalk.dim,
-  kept: chalk.dim,
-};
+const STATUS_COLOR: Record<string, 'green' | 'yellow' | 'dim'> = { created: 'green', updated: 'yellow', unchanged: 'dim', kept: 'dim' };
 
 export const style = {
-  status: (status: string) => (STATUS_COLOR[status] ?? String)(status.padEnd(9)),
-  warn: (text: string) => chalk.yellow(text),
-  error: (text: string) => chalk.red(text),
-  dim: (text: string) => chalk.dim(text),
+  status: (status: string) => (STATUS_COLOR[status] ? paint[STATUS_COLOR[status]!] : plain)(status.padEnd(9)),
+  warn: (text: string) => paint.yellow(text),
+  error: (text: string) => paint.red(text),
+  dim: (text: string) => paint.dim(text),
 };
 
 const FRAMES = ['-', '\\', '|', '/'];

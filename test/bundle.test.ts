@@ -41,9 +41,19 @@ describe('bundle loading', () => {
 
   it('render loads only what it uses: no network, process or prompt libraries', () => {
     const loaded = packagesIn(staticClosure(commandChunk('render')));
-    for (const heavy of ['undici', 'ws', 'execa', '@inquirer', 'fast-check']) expect(loaded.has(heavy), heavy).toBe(false);
+    for (const heavy of ['undici', 'ws', 'execa', '@inquirer', 'fast-check', 'chalk']) expect(loaded.has(heavy), heavy).toBe(false);
     expect(loaded).toContain('yaml');
     expect(loaded).toContain('zod');
+  });
+
+  it.each([
+    ['refresh-allowlist', ['undici', 'ws', '@inquirer', 'chalk']],
+    ['check', ['undici', 'ws', '@inquirer', 'chalk']],
+    ['init', ['undici', 'ws', '@inquirer', 'chalk']],
+    ['verify', ['@inquirer', 'chalk']],
+  ])('%s does not load %j before it needs them', (command, heavy) => {
+    const loaded = packagesIn(staticClosure(commandChunk(command)));
+    for (const name of heavy) expect(loaded.has(name), name).toBe(false);
   });
 
   it('the allowlist snapshot is a chunk of its own, loaded on demand', () => {

@@ -42,7 +42,8 @@ export async function nginxFindings(site: ToolFile, includes: (SandboxFile & { f
 
 /** `caddy validate` plus `caddy fmt` (a difference there is a warning). */
 export async function caddyFindings(caddyfile: ToolFile, imports: SandboxFile[], strict: boolean): Promise<Finding[]> {
-  const result = await caddyValidate(caddyfile.text, imports, caddyBinary());
+  // Both are separate caddy processes: run them side by side.
+  const [result, formatted] = await Promise.all([caddyValidate(caddyfile.text, imports, caddyBinary()), caddyFormat(caddyfile.text, caddyBinary())]);
   if (result.missing) return [missingTool('caddy', caddyfile.file, strict)];
   const findings: Finding[] = [];
   if (result.code !== 0) {
@@ -51,7 +52,6 @@ export async function caddyFindings(caddyfile: ToolFile, imports: SandboxFile[],
     const message = errorLine.replace(/^.*?Error:\s*/, '').replace(/\/\S*Caddyfile:(\d+)/, 'Caddyfile:$1');
     findings.push({ rule: 'caddy/validate', severity: 'error', file: caddyfile.file, line: Number(/Caddyfile:(\d+)/.exec(text)?.[1] ?? 1), message: `caddy validate: ${message}`, fix: 'fix the directive Caddy names' });
   }
-  const formatted = await caddyFormat(caddyfile.text, caddyBinary());
   if (formatted.code === 0 && formatted.stdout !== caddyfile.text) {
     const first = formatted.stdout.split('\n').findIndex((line, i) => line !== caddyfile.text.split('\n')[i]);
     findings.push({ rule: 'caddy/fmt', severity: 'warning', file: caddyfile.file, line: first + 1, message: 'caddy fmt would change this file', fix: 'run caddy fmt --overwrite' });

@@ -76,17 +76,21 @@ async function checkProject(options: CheckOptions): Promise<Finding[]> {
   const at = (path: string) => join(outputDir, path);
   const findings = await driftFindings(outputDir, files, onDisk);
   const strict = !!options.strict;
-  for (const file of files) {
+  // The validator processes (nginx -t, caddy validate, caddy fmt) run side by side.
+  const perFile = files.map(async (file): Promise<Finding[]> => {
     if (file.path.startsWith('nginx/') && !file.path.includes('/allowlists/')) {
-      findings.push(...nginxLint(at(file.path), text(file.path)));
       const includes = files.filter((f) => f.path.startsWith('nginx/allowlists/')).map((f) => ({ path: f.path.replace('nginx/allowlists', plan.nginx.allowlist_dir), content: text(f.path), file: at(f.path) }));
-      findings.push(...(await nginxFindings({ file: at(file.path), text: text(file.path) }, includes, strict)));
-    } else if (file.path === 'caddy/Caddyfile') {
+      return [...nginxLint(at(file.path), text(file.path)), ...(await nginxFindings({ file: at(file.path), text: text(file.path) }, includes, strict))];
+    }
+    if (file.path === 'caddy/Caddyfile') {
       const imports = files.filter((f) => f.path.startsWith('caddy/allowlists/')).map((f) => ({ path: f.path.slice('caddy/'.length), content: text(f.path) }));
-      findings.push(...lintCaddy(at(file.path), text(file.path)), ...(await caddyFindings({ file: at(file.path), text: text(file.path) }, imports, strict)));
-    } else if (file.path === 'cloudflared/config.yml') findings.push(...validateCloudflared(at(file.path), text(file.path)));
-    else if (file.path === 'ngrok/ngrok.yml') findings.push(...validateNgrok(at(file.path), text(file.path)));
-  }
+      return [...lintCaddy(at(file.path), text(file.path)), ...(await caddyFindings({ file: at(file.path), text: text(file.path) }, imports, strict))];
+    }
+    if (file.path === 'cloudflared/config.yml') return validateCloudflared(at(file.path), text(file.path));
+    if (file.path === 'ngrok/ngrok.yml') return validateNgrok(at(file.path), text(file.path));
+    return [];
+  });
+  for (const list of await Promise.all(perFile)) findings.push(...list);
   const configDir = dirname(project.configPath);
   const envTexts = await Promise.all(['.env', '.env.production', '.env.production.pilot'].map((name) => readIfExists(join(configDir, name))));
   const env = Object.assign({}, ...envTexts.filter((t): t is string => t !== null).map(parseEnvFile)) as Record<string, string>;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,22 +9,28 @@ export interface SandboxFile {
   content: string;
 }
 
-async function standInCertificate(dir: string): Promise<{ cert: string; key: string }> {
-  const cert = join(dir, 'stand-in.crt');
-  const key = join(dir, 'stand-in.key');
-  if (existsSync(cert) && existsSync(key)) return { cert, key };
-  const result = await runTool('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=localhost', '-days', '2', '-keyout', key, '-out', cert]);
-  if (result.code !== 0) throw new Error(`openssl could not make a stand-in certificate: ${result.stderr.trim()}`);
-  return { cert, key };
+let standIn: Promise<{ cert: string; key: string }> | undefined;
+
+/** One throwaway self-signed pair per process, shared by every sandbox and removed at exit. */
+function standInCertificate(): Promise<{ cert: string; key: string }> {
+  standIn ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'proxygen-stand-in-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const cert = join(dir, 'stand-in.crt');
+    const key = join(dir, 'stand-in.key');
+    const result = await runTool('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=localhost', '-days', '2', '-keyout', key, '-out', cert]);
+    if (result.code !== 0) throw new Error(`openssl could not make a stand-in certificate: ${result.stderr.trim()}`);
+    return { cert, key };
+  })();
+  return standIn;
 }
 
 /** Certificate paths that do not exist here are swapped for a throwaway self-signed pair. */
-async function withStandInCertificates(text: string, dir: string, pattern: RegExp, isKey: (directive: string) => boolean): Promise<string> {
-  let pair: { cert: string; key: string } | undefined;
+async function withStandInCertificates(text: string, pattern: RegExp, isKey: (directive: string) => boolean): Promise<string> {
   const missing = [...text.matchAll(pattern)].filter((m) => !existsSync(m[2]!));
   if (missing.length === 0) return text;
-  pair ??= await standInCertificate(dir);
-  return text.replace(pattern, (whole, directive: string, path: string) => (existsSync(path) ? whole : `${directive}${isKey(directive) ? pair!.key : pair!.cert}`));
+  const pair = await standInCertificate();
+  return text.replace(pattern, (whole, directive: string, path: string) => (existsSync(path) ? whole : `${directive}${isKey(directive) ? pair.key : pair.cert}`));
 }
 
 function unprivilegedPortStart(): number {
@@ -86,7 +92,7 @@ export function nginxTest(site: string, includes: SandboxFile[], nginx = 'nginx'
     await mkdir(join(dir, 'logs'), { recursive: true });
     await mkdir(join(dir, 'tmp'), { recursive: true });
     await writeAll(conf, includes);
-    const siteText = await withStandInCertificates(unprivilegedListen(site), dir, /(ssl_certificate(?:_key)?\s+)([^;\s]+)(?=;)/g, (directive) => directive.startsWith('ssl_certificate_key'));
+    const siteText = await withStandInCertificates(unprivilegedListen(site), /(ssl_certificate(?:_key)?\s+)([^;\s]+)(?=;)/g, (directive) => directive.startsWith('ssl_certificate_key'));
     await writeFile(join(conf, 'site.conf'), siteText);
     await writeFile(join(conf, 'nginx.conf'), nginxMainConfig(dir, conf));
     return runTool(nginx, ['-t', '-q', '-p', `${dir}/`, '-c', join(conf, 'nginx.conf'), '-e', 'stderr']);
@@ -97,8 +103,8 @@ export function nginxTest(site: string, includes: SandboxFile[], nginx = 'nginx'
 export function caddyValidate(caddyfile: string, imports: SandboxFile[], caddy = 'caddy'): Promise<RunResult> {
   return inTempDir(async (dir) => {
     await writeAll(dir, imports);
-    const text = await withStandInCertificates(caddyfile, dir, /(\btls\s+)(\/\S+)(?=\s)/g, () => false);
-    const keyFixed = await withStandInCertificates(text, dir, /(\btls\s+\S+\s+)(\/\S+)(?=\s)/g, () => true);
+    const text = await withStandInCertificates(caddyfile, /(\btls\s+)(\/\S+)(?=\s)/g, () => false);
+    const keyFixed = await withStandInCertificates(text, /(\btls\s+\S+\s+)(\/\S+)(?=\s)/g, () => true);
     await writeFile(join(dir, 'Caddyfile'), keyFixed);
     const env = { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
     return runTool(caddy, ['validate', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], { env });
