@@ -15,6 +15,8 @@ interface Scenario {
   extra: string;
   knows: (path: string) => boolean;
   websocket: (path: string) => boolean;
+  /** A close code the app answers an upgrade with (PipeGate: 1008 without ?token=). */
+  refuse?: (url: string) => number | undefined;
 }
 
 // networks.internal is 127.0.0.2 alone: probes from 127.0.0.2 play "inside", from 127.0.0.3 "outside".
@@ -32,6 +34,7 @@ const SCENARIOS: Scenario[] = [
     extra: 'networks:\n  office: [127.0.0.2/32]\nroutes:\n  - path: /healthz\n    exact: true\n    allow: [office]\n',
     knows: (p) => p === '/healthz' || /^\/(?!healthz\/)[a-z0-9-]+\//.test(p),
     websocket: (p) => p === '/',
+    refuse: (url) => (/[?&]token=/.test(url) ? undefined : 1008),
   },
 ];
 
@@ -48,7 +51,7 @@ export interface Site {
 export async function startSite(scenario: Scenario, server: 'nginx' | 'caddy', options: { edit?: (text: string) => string; workerConnections?: number; backend?: Backend } = {}): Promise<Site> {
   const dir = tempProject();
   const { cert, key } = selfSigned(dir, scenario.domain);
-  const backend = options.backend ?? (await startBackend(scenario.knows, scenario.websocket));
+  const backend = options.backend ?? (await startBackend(scenario.knows, scenario.websocket, scenario.refuse));
   const [http, https] = [await freePort(), await freePort()];
   const config = join(dir, 'proxygen.yaml');
   writeFileSync(config, `preset: ${scenario.preset}\ndomain: ${scenario.domain}\nupstream: http://127.0.0.1:${backend.port}\nports: { http: ${http}, https: ${https} }\ntls: { mode: files, cert: ${cert}, key: ${key} }\ntargets: [nginx, caddy]\n${scenario.extra}`);
@@ -78,6 +81,9 @@ describe.runIf(haveTools).each(SCENARIOS)('verify against real servers: $preset'
     const report = JSON.parse(result.stdout) as { checks: { name: string; ok: boolean; detail: string }[]; summary: { failed: number } };
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(result.code).toBe(0);
+    const websocket = report.checks.find((c) => c.name.startsWith('websocket '))!.detail;
+    if (scenario.refuse) expect(websocket).toMatch(/^101 in \d+(\.\d)? ms; the app then closed with 1008 \(it wants credentials\), so no round trip was measured$/);
+    else expect(websocket).toMatch(/^101 in \d+(\.\d)? ms, ping \d+(\.\d)? ms, echo \d+(\.\d)? ms$/);
   }, 60_000);
 });
 

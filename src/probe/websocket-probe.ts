@@ -30,9 +30,16 @@ export function websocketProbe(ctx: ProbeContext, route: PlanRoute, path: string
         return { ok: false, detail: `101 missing: ${failed.message}`, fix: `${cause} - ${where}` };
       }
       const { socket } = upgraded;
+      let closedWith: number | undefined;
+      socket.once('close', (code) => (closedWith = code));
       try {
         const ping = await pingRtt(socket, ctx.target.timeoutMs);
-        if (ping === null) return { ok: false, detail: '101, but no pong', fix: `the proxy upgraded but frames do not pass - ${where}` };
+        // 1008 (policy) or an app code: the upgrade crossed the proxy and the app turned us away,
+        // as PipeGate does without its ?token= — the proxy path is proven, the app's rules are not ours.
+        if (ping === null && closedWith !== undefined && (closedWith === 1008 || (closedWith >= 4000 && closedWith <= 4999))) {
+          return { ok: true, detail: `101 in ${ms(upgraded.ms)}; the app then closed with ${closedWith} (it wants credentials), so no round trip was measured` };
+        }
+        if (ping === null) return { ok: false, detail: `101, but no pong${closedWith !== undefined ? ` (closed with ${closedWith})` : ''}`, fix: `the proxy upgraded but frames do not pass - ${where}` };
         const echo = await echoRtt(socket, Math.min(ctx.target.timeoutMs, 2_000));
         const parts = [`101 in ${ms(upgraded.ms)}`, `ping ${ms(ping)}`, echo === null ? 'no echo (the app does not echo)' : `echo ${ms(echo)}`];
         if (ctx.holdMs > 0) {

@@ -59,7 +59,7 @@ export interface Backend {
  * The stand-in app: answers 200 with what it saw on the paths it knows, 404 elsewhere, 426 to a
  * plain GET on a WebSocket path (as WebSocket servers do), and echoes WebSocket messages.
  */
-export async function startBackend(knows: (path: string) => boolean, websocket: (path: string) => boolean): Promise<Backend> {
+export async function startBackend(knows: (path: string) => boolean, websocket: (path: string) => boolean, refuse?: (url: string) => number | undefined): Promise<Backend> {
   const seen: Seen[] = [];
   const record = (request: IncomingMessage) => {
     const entry = { method: request.method ?? '', url: request.url ?? '', remote: request.socket.remoteAddress ?? '', xff: request.headers['x-forwarded-for'] as string | undefined, realIp: request.headers['x-real-ip'] as string | undefined };
@@ -78,7 +78,8 @@ export async function startBackend(knows: (path: string) => boolean, websocket: 
   server.on('upgrade', (request, socket, head) => {
     record(request);
     if (!websocket((request.url ?? '/').split('?')[0]!)) return socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
-    sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
+    const code = refuse?.(request.url ?? '/');
+    sockets.handleUpgrade(request, socket, head, (ws) => (code ? ws.close(code, 'credentials wanted') : sockets.emit('connection', ws, request)));
   });
   server.keepAliveTimeout = 65_000;
   const port = await freePort();
