@@ -72,3 +72,13 @@ describe('verify refuses bad flags with exit 2 before any network', () => {
     expect(result).toEqual({ code: 2, stdout: '', stderr });
   });
 });
+
+describe('verify when nothing answers', () => {
+  it('one line says so, with the likely cause, instead of every probe failing alike', () => {
+    const dir = tempProject('preset: pilot\ndomain: pilot.example.com\n');
+    const result = cli(['verify', '--connect-to', '127.0.0.1:1'], { cwd: dir });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^FAIL {2}reach +\d+ ms {2}ECONNREFUSED dialling 127\.0\.0\.1:1\n +fix: nothing listens there: is the proxy running, and is this the right port\?\n\n0 passed, 1 failed\n$/);
+    expect(result.code).toBe(1);
+  });
+});

@@ -5,7 +5,7 @@ import { loadProject } from '../project.js';
 import { planProbes } from '../probe/checks.js';
 import { closeAgents } from '../probe/http.js';
 import { runProbes, type ProbeResult } from '../probe/run.js';
-import { resolveTarget } from '../probe/target.js';
+import { reachable, resolveTarget } from '../probe/target.js';
 
 export interface VerifyOptions extends GlobalOptions {
   connectTo?: string;
@@ -58,13 +58,18 @@ export async function run(url: string | undefined, options: VerifyOptions): Prom
   const { plan } = await loadProject(options.config);
   const target = resolveTarget(plan, { url, connectTo: options.connectTo, ca: options.ca, insecure: options.insecure, sourceAddress: options.sourceAddress, timeoutMs });
   const probes = planProbes({ plan, target, holdMs, probeRate: !!options.probeRate, connections });
-  const stop = holdProgress(holdMs);
+  const started = performance.now();
+  const reach = await reachable(target);
   let results: ProbeResult[];
-  try {
-    results = await runProbes(probes, 8, timeoutMs);
-  } finally {
-    stop();
-    await closeAgents(target);
+  if (!reach.ok) results = [{ name: 'reach', ok: false, skipped: false, ms: Math.round(performance.now() - started), detail: reach.detail, fix: reach.fix }];
+  else {
+    const stop = holdProgress(holdMs);
+    try {
+      results = await runProbes(probes, 8, timeoutMs);
+    } finally {
+      stop();
+      await closeAgents(target);
+    }
   }
   if (options.json) {
     const failed = results.filter((r) => !r.ok).length;

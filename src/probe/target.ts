@@ -95,3 +95,25 @@ export const originOf = (target: Target, secure = target.https): string => {
   const standard = secure ? 443 : 80;
   return `${secure ? 'https' : 'http'}://${host}${port === standard ? '' : `:${port}`}`;
 };
+
+const REACH_FIX: Record<string, string> = {
+  ECONNREFUSED: 'nothing listens there: is the proxy running, and is this the right port?',
+  ENOTFOUND: 'the name does not resolve: check DNS, or dial the server with --connect-to HOST:PORT',
+  EAI_AGAIN: 'the name does not resolve (DNS unavailable): dial the server with --connect-to HOST:PORT',
+  ETIMEDOUT: 'no answer: a firewall drops the traffic, or the address is wrong',
+  EHOSTUNREACH: 'no route to the host: check the address and the network',
+  EADDRNOTAVAIL: '--source-address is not an address of this machine',
+};
+
+/** One plain TCP connect first: when nothing answers, one line says so instead of every probe failing alike. */
+export function reachable(target: Target): Promise<{ ok: true } | { ok: false; detail: string; fix: string }> {
+  return new Promise((resolve) => {
+    const socket = netConnect({ host: target.connectHost, port: target.connectPort, localAddress: target.sourceAddress });
+    socket.setTimeout(target.timeoutMs, () => socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    socket.once('connect', () => (socket.destroy(), resolve({ ok: true })));
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? 'ERROR';
+      resolve({ ok: false, detail: `${code} dialling ${target.connectHost}:${target.connectPort}`, fix: REACH_FIX[code] ?? 'check the address, the port and the firewall' });
+    });
+  });
+}
