@@ -81,6 +81,24 @@ describe('proxygen init without a terminal (flags, --yes, piped stdin)', () => {
     expect(listAll(dir)).toEqual([]);
   });
 
+  const HOSTILE = ['\n', ';', '{', '}', '"', "'", '#', '$', '`', ' ', 'é'];
+  const FLAG_VALUES: [string, (bad: string) => string, string[]][] = [
+    ['--domain', (bad) => `x${bad}.example.com`, []],
+    ['--upstream', (bad) => `http://127.0.0.1:9090/${bad}`, []],
+    ['--email', (bad) => `ops${bad}@example.com`, []],
+    ['--cert', (bad) => `/etc/ssl/x${bad}/cert.pem`, ['--tls', 'files', '--key', '/etc/ssl/k.pem']],
+    ['--key', (bad) => `/etc/ssl/x${bad}/key.pem`, ['--tls', 'files', '--cert', '/etc/ssl/c.pem']],
+  ];
+  it.each(FLAG_VALUES.flatMap(([flag, value, extra]) => HOSTILE.map((bad) => [flag, JSON.stringify(bad), value(bad), extra] as const)))('hostile %s with %s: exit 2 naming the flag, nothing written', (flag, _shown, value, extra) => {
+    const dir = tempProject();
+    const args = ['init', '--yes', ...(flag === '--domain' ? [] : ['--domain', 'x.example.com']), ...extra, flag, value];
+    const result = cli(args, { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr.startsWith(`proxygen: ${flag} `)).toBe(true);
+    expect(result.stdout).toBe('');
+    expect(listAll(dir)).toEqual([]);
+  });
+
   it('an existing proxygen.yaml is kept without --force, with the diff --force would apply', () => {
     const dir = tempProject();
     expect(cli(['init', '--domain', 'a.example.com', '--yes'], { cwd: dir }).code).toBe(0);
