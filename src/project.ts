@@ -20,12 +20,12 @@ export interface Project {
 }
 
 /** Config file -> validated config -> plan -> files in memory. Reads only; writes nothing. */
-export async function loadProject(configPath: string, options: { out?: string; targets?: TargetName[] } = {}): Promise<Project> {
+export async function loadProject(configPath: string, options: { out?: string; targets?: TargetName[]; render?: boolean } = {}): Promise<Project> {
   const { source, config: file } = await readConfigFile(configPath);
   const config = resolveConfig(file, source);
   const outputDir = resolve(options.out ?? resolve(configPath, '..', config.output));
   const { cidrs, origin } = await seedAllowlists(config, outputDir);
   const plan = buildPlan(config, basename(configPath), cidrs);
   const targets = options.targets ?? config.targets;
-  return { source, configPath, config, plan, outputDir, targets, files: renderTargets(plan, targets, config.preset), allowlistOrigin: origin };
+  return { source, configPath, config, plan, outputDir, targets, files: options.render === false ? [] : renderTargets(plan, targets, config.preset), allowlistOrigin: origin };
 }

@@ -55,7 +55,7 @@ export async function run(url: string | undefined, options: VerifyOptions): Prom
   const timeoutMs = durationMs('--timeout', /^[0-9]+$/.test(options.timeout) ? `${options.timeout}s` : options.timeout);
   const holdMs = options.hold ? durationMs('--hold', options.hold) : 0;
   const connections = options.connections ? count('--connections', options.connections) : 0;
-  const { plan } = await loadProject(options.config);
+  const { plan } = await loadProject(options.config, { render: false });
   const target = resolveTarget(plan, { url, connectTo: options.connectTo, ca: options.ca, insecure: options.insecure, sourceAddress: options.sourceAddress, timeoutMs });
   const probes = planProbes({ plan, target, holdMs, probeRate: !!options.probeRate, connections });
   const started = performance.now();
