@@ -60,6 +60,8 @@ export function buildCli(): Command {
     .option('--cert <file>', 'certificate file (tls files)')
     .option('--key <file>', 'private key file (tls files)')
     .option('--tunnel <provider>', 'none, cloudflare or ngrok')
+    .option('--cloudflare-tunnel <name>', 'the Cloudflare tunnel name or UUID (tunnel cloudflare)')
+    .option('--credentials-file <file>', "the Cloudflare tunnel's credentials JSON (tunnel cloudflare)")
     .option('--targets <list>', 'comma list of nginx, caddy, cloudflared, ngrok')
     .option('--from <file>', "read the app's own config first (Pilot config.yaml, PipeGate env file)")
     .option('--from-kind <kind>', 'pilot or pipegate, when the file does not tell')

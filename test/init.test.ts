@@ -99,6 +99,17 @@ describe('proxygen init without a terminal (flags, --yes, piped stdin)', () => {
     expect(listAll(dir)).toEqual([]);
   });
 
+  it('a Cloudflare tunnel: name and credentials file asked (here: flags and defaults), written, and check passes', () => {
+    const dir = tempProject();
+    const result = cli(['init', '--domain', 'pilot.example.com', '--tunnel', 'cloudflare', '--credentials-file', '/etc/cloudflared/6f1c.json', '--yes'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(readFileSync(join(dir, 'proxygen.yaml'), 'utf8')).toContain('tunnel:\n  provider: cloudflare\n  cloudflare:\n    tunnel: pilot\n    credentials_file: /etc/cloudflared/6f1c.json\n');
+    expect(result.stdout).toContain('cloudflared tunnel route dns pilot pilot.example.com');
+    expect(cli(['check', '--format', 'json'], { cwd: dir }).code).toBe(0);
+    const bad = cli(['init', '--domain', 'pilot.example.com', '--tunnel', 'cloudflare', '--cloudflare-tunnel', 'a b;c', '--yes'], { cwd: tempProject() });
+    expect(bad).toEqual({ code: 2, stdout: '', stderr: 'proxygen: --cloudflare-tunnel a b;c: expected a tunnel name or UUID (letters, digits, . _ -)\nhint: proxygen init --cloudflare-tunnel <value>\n' });
+  });
+
   it('an existing proxygen.yaml is kept without --force, with the diff --force would apply', () => {
     const dir = tempProject();
     expect(cli(['init', '--domain', 'a.example.com', '--yes'], { cwd: dir }).code).toBe(0);

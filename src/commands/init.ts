@@ -14,7 +14,7 @@ import { loadProject } from '../project.js';
 import { jsonSchema } from './schema.js';
 import { writeProject } from './render.js';
 
-export interface InitOptions extends GlobalOptions, Partial<Record<'preset' | 'domain' | 'upstream' | 'tls' | 'email' | 'cert' | 'key' | 'tunnel' | 'targets', string>> {
+export interface InitOptions extends GlobalOptions, Partial<Record<'preset' | 'domain' | 'upstream' | 'tls' | 'email' | 'cert' | 'key' | 'tunnel' | 'cloudflareTunnel' | 'credentialsFile' | 'targets', string>> {
   from?: string;
   fromKind?: string;
   yes?: boolean;

@@ -22,7 +22,11 @@ export const SCHEMA_FILE = 'proxygen.schema.json';
 /** Answers (and what an importer found) -> the proxygen.yaml text init writes. Pure. */
 export function composeConfig(answers: Answers, imported: Imported | undefined, from: string | undefined): string {
   const tunnel: ConfigFile['tunnel'] | undefined =
-    answers.tunnel === 'none' ? undefined : { provider: answers.tunnel, ...(answers.tunnel === 'ngrok' ? { ngrok: { version: 3, ...imported?.values.tunnel?.ngrok, domain: answers.domain } } : {}) };
+    answers.tunnel === 'none'
+      ? undefined
+      : answers.tunnel === 'ngrok'
+        ? { provider: 'ngrok', ngrok: { version: 3, ...imported?.values.tunnel?.ngrok, domain: answers.domain } }
+        : { provider: 'cloudflare', cloudflare: { tunnel: answers.cloudflareTunnel, credentials_file: answers.credentialsFile } };
   const config: Partial<ConfigFile> = {
     version: 1,
     preset: answers.preset,
@@ -50,7 +54,7 @@ export function nextSteps(answers: Answers, configPath: string, outputDir: strin
   if (answers.targets.includes('caddy')) steps.push(`Caddy: sudo cp ${outputDir}/caddy/Caddyfile /etc/caddy/Caddyfile && sudo systemctl reload caddy`);
   if (answers.tls === 'acme' && answers.targets.includes('nginx'))
     steps.push(`certificate (nginx): sudo mkdir -p /var/www/letsencrypt && sudo certbot certonly --webroot -w /var/www/letsencrypt -d ${answers.domain} ${answers.email ? `-m ${answers.email} --agree-tos` : '--register-unsafely-without-email --agree-tos'}`);
-  if (answers.targets.includes('cloudflared')) steps.push(`cloudflared: sudo cp ${outputDir}/cloudflared/config.yml /etc/cloudflared/config.yml && cloudflared tunnel route dns <tunnel> ${answers.domain}`);
+  if (answers.targets.includes('cloudflared')) steps.push(`cloudflared: sudo cp ${outputDir}/cloudflared/config.yml /etc/cloudflared/config.yml && cloudflared tunnel route dns ${answers.cloudflareTunnel} ${answers.domain}`);
   if (answers.targets.includes('ngrok')) steps.push(`ngrok: NGROK_AUTHTOKEN=... ngrok start --all --config ${outputDir}/ngrok/ngrok.yml`);
   steps.push(`check it live: proxygen verify --config ${configPath}`);
   if (hasAllowlists) steps.push(`keep allowlists fresh (crontab): */30 * * * * proxygen refresh-allowlist --config ${configPath} --reload`);

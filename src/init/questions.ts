@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { PRESET_NAMES, TARGET_NAMES, type PresetName, type TargetName } from '../config/schema.js';
-import { absoluteFile, email, hostName, upstreamUrl } from '../config/values.js';
+import { absoluteFile, email, hostName, tunnelName, upstreamUrl } from '../config/values.js';
 import type { Imported } from '../import/index.js';
 import { PRESETS } from '../presets/index.js';
 
@@ -13,6 +13,8 @@ export interface Answers {
   cert?: string;
   key?: string;
   tunnel: 'cloudflare' | 'ngrok' | 'none';
+  cloudflareTunnel?: string;
+  credentialsFile?: string;
   targets: TargetName[];
 }
 
@@ -49,6 +51,24 @@ export const QUESTIONS: Question[] = [
   { key: 'cert', flag: '--cert', message: 'Certificate file (full chain, absolute path)', kind: 'input', schema: absoluteFile, when: (a) => a.tls === 'files', defaultValue: () => undefined },
   { key: 'key', flag: '--key', message: 'Private key file (absolute path)', kind: 'input', schema: absoluteFile, when: (a) => a.tls === 'files', defaultValue: () => undefined },
   { key: 'tunnel', flag: '--tunnel', message: 'Tunnel in front', kind: 'select', choices: TUNNELS, schema: z.enum(TUNNELS), defaultValue: (_a, imported) => imported?.values.tunnel?.provider ?? 'none' },
+  {
+    key: 'cloudflareTunnel',
+    flag: '--cloudflare-tunnel',
+    message: 'Cloudflare tunnel name or UUID (cloudflared tunnel create <name>)',
+    kind: 'input',
+    schema: tunnelName,
+    when: (a) => a.tunnel === 'cloudflare',
+    defaultValue: (answers) => answers.domain?.split('.')[0],
+  },
+  {
+    key: 'credentialsFile',
+    flag: '--credentials-file',
+    message: "The tunnel's credentials file",
+    kind: 'input',
+    schema: absoluteFile,
+    when: (a) => a.tunnel === 'cloudflare',
+    defaultValue: (answers) => `/etc/cloudflared/${answers.cloudflareTunnel}.json`,
+  },
   {
     key: 'targets',
     flag: '--targets',
