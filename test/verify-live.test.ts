@@ -226,6 +226,22 @@ describe.runIf(haveTools)('verify names what a broken proxy gets wrong', () => {
   }, 30_000);
 });
 
+describe.runIf(haveTools)('verify from an inside address', () => {
+  it('internal paths must be reachable from inside; allowlists still refuse', async () => {
+    await withSite('nginx', {}, async (site) => {
+      const result = await verify(site, ['--json'], '127.0.0.2');
+      const checks = (JSON.parse(result.stdout) as Report).checks;
+      expect(checks.find((c) => c.name === 'internal /metrics')).toMatchObject({ ok: true, detail: 'reachable from 127.0.0.2, inside internal (200)' });
+      expect(checks.find((c) => c.name === 'allowlist /webhooks/github')!.detail).toMatch(/^refused 7\/7 ways/);
+      expect(result.code).toBe(0);
+    });
+    await withSite('nginx', { edit: (text) => text.replaceAll('allow 127.0.0.2/32;\n', '') }, async (site) => {
+      const result = await verify(site, ['--json'], '127.0.0.2');
+      expect(failedChecks(result.stdout).map((c) => `${c.name}: ${c.detail}`)).toEqual(['/metrics', '/health', '/ready', '/live'].map((p) => `internal ${p}: 403 from 127.0.0.2, inside internal`));
+    });
+  }, 40_000);
+});
+
 describe.runIf(haveTools)('many WebSockets at once', () => {
   it('1000 connections held 20 s through nginx all survive', async () => {
     await withSite('nginx', { workerConnections: 4096 }, async (site) => {

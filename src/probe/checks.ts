@@ -95,7 +95,14 @@ function refusedFromOutside(ctx: ProbeContext, route: PlanRoute, path: string): 
   return {
     name: `${route.internalOnly ? 'internal' : 'allowlist'} ${path}`,
     run: async () => {
-      if (ctx.target.sourceAddress && contains(access.cidrs, ctx.target.sourceAddress)) return { ok: true, skipped: true, detail: `the probe's source ${ctx.target.sourceAddress} is inside ${access.names.join(', ')}` };
+      // Probing from an inside address turns the check around: monitoring must still get through.
+      if (ctx.target.sourceAddress && contains(access.cidrs, ctx.target.sourceAddress)) {
+        const { status } = await httpRequest(ctx.target, { path });
+        const inside = `from ${ctx.target.sourceAddress}, inside ${access.names.join(', ')}`;
+        return status === 403 || status >= 500
+          ? { ok: false, detail: `${status} ${inside}`, fix: `the allow list does not let ${access.names.join(', ')} through (behind another proxy? then the source is that proxy's address) - see nginx ${nginxLocation(route)}` }
+          : { ok: true, detail: `reachable ${inside} (${status})` };
+      }
       const results = await Promise.all(attempts.map(async (a) => ({ ...a, status: (await httpRequest(ctx.target, { path: a.path, headers: a.headers })).status })));
       const leaked = results.filter((r) => r.status < 400 || r.status >= 500);
       const statuses = results.map((r) => r.status).join(' ');
