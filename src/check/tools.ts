@@ -1,4 +1,5 @@
 import type { Finding } from '../lint/finding.js';
+import { runTool } from '../io/run.js';
 import { caddyFormat, caddyValidate, nginxTest, type SandboxFile } from '../io/sandbox.js';
 import { caddyBinary, nginxBinary } from '../io/validators.js';
 
@@ -17,8 +18,28 @@ const missingTool = (tool: string, file: string, strict: boolean): Finding => ({
   fix: `install ${tool} (apt-get install ${tool}) or set PROXYGEN_${tool.toUpperCase()}; --strict makes this an error`,
 });
 
+const versionParts = (text: string) => text.split('.').map(Number);
+function older(local: string, wanted: string): boolean {
+  const [a, b] = [versionParts(local), versionParts(wanted)];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
+  return false;
+}
+
+/**
+ * A config rendered for a newer nginx (`http2 on;` needs 1.25.1) would fail `nginx -t` on an
+ * older CI runner for the wrong reason; say so instead of reporting a false syntax error.
+ */
+async function nginxTooOld(site: ToolFile, wanted: string, strict: boolean): Promise<Finding | null> {
+  const banner = await runTool(nginxBinary(), ['-v']);
+  const local = /nginx\/([0-9.]+)/.exec(`${banner.stderr}${banner.stdout}`)?.[1];
+  if (!local || !older(local, wanted)) return null;
+  return { rule: 'check/nginx-version', severity: strict ? 'error' : 'warning', file: site.file, line: 1, message: `nginx -t not run: this machine has nginx ${local}, the config targets nginx.version ${wanted}`, fix: `install nginx ${wanted} or newer where check runs, or set nginx.version to what you deploy` };
+}
+
 /** `nginx -t` in a sandbox, its messages mapped back to the original file and line. */
-export async function nginxFindings(site: ToolFile, includes: (SandboxFile & { file: string })[], strict: boolean): Promise<Finding[]> {
+export async function nginxFindings(site: ToolFile, includes: (SandboxFile & { file: string })[], strict: boolean, wantedVersion?: string): Promise<Finding[]> {
+  const tooOld = wantedVersion ? await nginxTooOld(site, wantedVersion, strict) : null;
+  if (tooOld) return [tooOld];
   const result = await nginxTest(site.text, includes, nginxBinary());
   if (result.missing) return [missingTool('nginx', site.file, strict)];
   if (result.code === 0) return [];

@@ -80,7 +80,7 @@ async function checkProject(options: CheckOptions): Promise<Finding[]> {
   const perFile = files.map(async (file): Promise<Finding[]> => {
     if (file.path.startsWith('nginx/') && !file.path.includes('/allowlists/')) {
       const includes = files.filter((f) => f.path.startsWith('nginx/allowlists/')).map((f) => ({ path: f.path.replace('nginx/allowlists', plan.nginx.allowlist_dir), content: text(f.path), file: at(f.path) }));
-      return [...nginxLint(at(file.path), text(file.path)), ...(await nginxFindings({ file: at(file.path), text: text(file.path) }, includes, strict))];
+      return [...nginxLint(at(file.path), text(file.path)), ...(await nginxFindings({ file: at(file.path), text: text(file.path) }, includes, strict, plan.nginx.version))];
     }
     if (file.path === 'caddy/Caddyfile') {
       const imports = files.filter((f) => f.path.startsWith('caddy/allowlists/')).map((f) => ({ path: f.path.slice('caddy/'.length), content: text(f.path) }));
