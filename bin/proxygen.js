@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/proxygen.js';
+require("../dist/launcher.cjs");

@@ -1,25 +1,51 @@
-import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
 import { hbsEsbuildPlugin } from './hbs.mjs';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
+// Each npm package marks itself in globalThis.__proxygenPackages when it is initialised (a no-op
+// unless a test defines the set): how the bundle test proves what a command loads.
+const markPackages = {
+  name: 'mark-packages',
+  setup(b) {
+    b.onLoad({ filter: /node_modules\/.*\.(c|m)?js$/ }, async (args) => {
+      const name = args.path.split('node_modules/').pop().split('/').slice(0, args.path.split('node_modules/').pop().startsWith('@') ? 2 : 1).join('/');
+      const contents = await readFile(args.path, 'utf8');
+      const shebang = contents.startsWith('#!') ? contents.slice(0, contents.indexOf('\n') + 1) : '';
+      return { contents: `${shebang}globalThis.__proxygenPackages?.add(${JSON.stringify(name)});\n${contents.slice(shebang.length)}`, loader: 'js' };
+    });
+  },
+};
+
+// One CommonJS file: dynamic imports become lazily initialised modules inside it, and the
+// launcher can hand the whole file to V8's code cache.
 const result = await build({
   entryPoints: { proxygen: 'src/main.ts' },
   outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   minify: true,
   metafile: true,
   legalComments: 'none',
-  chunkNames: 'chunks/[name]-[hash]',
   define: { __PROXYGEN_VERSION__: JSON.stringify(pkg.version) },
-  // CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  plugins: [hbsEsbuildPlugin()],
+  plugins: [hbsEsbuildPlugin(), markPackages],
   logLevel: 'warning',
 });
 await writeFile('dist/meta.json', JSON.stringify(result.metafile));
+const launcher = await readFile(new URL('./launcher.cjs', import.meta.url), 'utf8');
+await writeFile('dist/launcher.cjs', launcher.replace('__PROXYGEN_VERSION__', pkg.version));
+
+// Warm the code cache with a typical run (render of the pilot fixture, written to a temp dir).
+const out = mkdtempSync(join(tmpdir(), 'proxygen-warm-'));
+const warm = spawnSync(process.execPath, ['dist/launcher.cjs', 'render', '--config', 'fixtures/pilot/proxygen.yaml', '--out', out], { encoding: 'utf8' });
+rmSync(out, { recursive: true, force: true });
+if (warm.status !== 0) throw new Error(`warming the code cache failed: ${warm.stderr}`);

@@ -1,5 +1,6 @@
-// The only place that turns errors into output and exit codes. Nothing is imported statically so
-// that `--version`, which scripts call most, loads this one small file.
+// The only place that turns errors into output and exit codes. Nothing is imported statically:
+// each command's modules are initialised only when it runs (`--version` is answered earlier, in
+// the launcher, before the bundle is even read).
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
     process.stdout.write(`${__PROXYGEN_VERSION__}\n`);
@@ -26,4 +27,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv);
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,63 +1,67 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BIN, tempProject } from './helpers/cli.js';
 
-// The CLI's cold start is a feature: these read esbuild's metafile of the built bundle.
-interface Output {
-  imports: { path: string; kind: string; external?: boolean }[];
-  inputs: Record<string, unknown>;
-  entryPoint?: string;
-}
-const meta = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'dist', 'meta.json'), 'utf8')) as { outputs: Record<string, Output> };
-const entry = 'dist/proxygen.js';
+// The CLI's cold start is a feature. The build marks every npm package so that, when a preload
+// defines globalThis.__proxygenPackages, each package adds itself as it is initialised: these
+// tests read which packages a real run of the built CLI initialised.
+const DIST = join(import.meta.dirname, '..', 'dist');
+const PRELOAD = join(mkdtempSync(join(tmpdir(), 'proxygen-preload-')), 'preload.cjs');
+writeFileSync(
+  PRELOAD,
+  "globalThis.__proxygenPackages = new Set();\nprocess.on('exit', () => require('node:fs').writeFileSync(process.env.PROXYGEN_LOADED, JSON.stringify([...globalThis.__proxygenPackages].sort())));\n",
+);
 
-/** Every output a chunk loads before its code runs (static imports, transitively). */
-function staticClosure(start: string): Set<string> {
-  const seen = new Set<string>([start]);
-  const queue = [start];
-  while (queue.length) {
-    for (const dep of meta.outputs[queue.shift()!]!.imports) {
-      if (dep.kind === 'import-statement' && !dep.external && !seen.has(dep.path)) seen.add(dep.path), queue.push(dep.path);
-    }
-  }
-  return seen;
+function packagesLoadedBy(args: string[], cwd: string): string[] {
+  const out = join(mkdtempSync(join(tmpdir(), 'proxygen-loaded-')), 'loaded.json');
+  const result = spawnSync(process.execPath, ['--require', PRELOAD, BIN, ...args], { cwd, encoding: 'utf8', input: '', env: { ...process.env, NO_COLOR: '1', PROXYGEN_LOADED: out } });
+  expect(result.status, result.stderr).not.toBeNull();
+  return JSON.parse(readFileSync(out, 'utf8')) as string[];
 }
 
-const packagesIn = (outputs: Set<string>) =>
-  new Set([...outputs].flatMap((out) => Object.keys(meta.outputs[out]!.inputs).filter((i) => i.includes('node_modules/')).map((i) => i.split('node_modules/').pop()!.split('/')[0]!)));
+const LAZY = ['undici', 'ws', '@inquirer/core', '@inquirer/prompts', 'chalk', 'fast-check'];
 
-const commandChunk = (name: string) => Object.keys(meta.outputs).find((out) => Object.keys(meta.outputs[out]!.inputs).includes(`src/commands/${name}.ts`))!;
-
-describe('bundle loading', () => {
-  it('the entry file imports nothing statically (so --version loads one file)', () => {
-    expect(meta.outputs[entry]!.imports.filter((i) => i.kind !== 'dynamic-import' && !i.external)).toEqual([]);
-    expect(packagesIn(staticClosure(entry))).toEqual(new Set());
+describe('bundle loading (a real run of the built CLI)', () => {
+  it('ships one bundle, a launcher and a code cache for the Node that built it', () => {
+    expect(existsSync(join(DIST, 'proxygen.cjs'))).toBe(true);
+    expect(existsSync(join(DIST, 'launcher.cjs'))).toBe(true);
+    expect(existsSync(join(DIST, `proxygen.${process.version}.v8cache`))).toBe(true);
   });
 
-  it('commander comes with the CLI chunk, not before', () => {
-    const cli = Object.keys(meta.outputs).find((out) => Object.keys(meta.outputs[out]!.inputs).includes('src/cli.ts'))!;
-    expect(packagesIn(staticClosure(cli))).toEqual(new Set(['commander']));
+  it('--version initialises no package at all (the launcher answers before reading the bundle)', () => {
+    expect(packagesLoadedBy(['--version'], tmpdir())).toEqual([]);
   });
 
-  it('render loads only what it uses: no network, process or prompt libraries', () => {
-    const loaded = packagesIn(staticClosure(commandChunk('render')));
-    for (const heavy of ['undici', 'ws', 'execa', '@inquirer', 'fast-check', 'chalk']) expect(loaded.has(heavy), heavy).toBe(false);
-    expect(loaded).toContain('yaml');
-    expect(loaded).toContain('zod');
+  it('render initialises what it uses and none of the lazy libraries', () => {
+    const loaded = packagesLoadedBy(['render', '--dry-run'], tempProject('preset: pilot\ndomain: pilot.example.com\n'));
+    expect(loaded).toEqual(expect.arrayContaining(['commander', 'handlebars', 'ipaddr.js', 'yaml', 'zod']));
+    for (const name of LAZY) expect(loaded, name).not.toContain(name);
   });
 
   it.each([
-    ['refresh-allowlist', ['undici', 'ws', '@inquirer', 'chalk']],
-    ['check', ['undici', 'ws', '@inquirer', 'chalk']],
-    ['init', ['undici', 'ws', '@inquirer', 'chalk']],
-    ['verify', ['@inquirer', 'chalk']],
-  ])('%s does not load %j before it needs them', (command, heavy) => {
-    const loaded = packagesIn(staticClosure(commandChunk(command)));
-    for (const name of heavy) expect(loaded.has(name), name).toBe(false);
+    [['refresh-allowlist', '--source', join(import.meta.dirname, '..', 'fixtures', 'github-meta-sample.json'), '--dry-run'], LAZY],
+    [['check', '--format', 'json'], LAZY],
+    [['init', '--domain', 'x.example.com', '--yes', '--config', 'new/proxygen.yaml'], LAZY],
+    [['schema'], ['yaml', 'handlebars', ...LAZY]],
+  ])('%j initialises none of %j', (args, lazy) => {
+    const loaded = packagesLoadedBy(args, tempProject('preset: pilot\ndomain: pilot.example.com\n'));
+    expect(loaded).toContain('commander');
+    for (const name of lazy) expect(loaded, name).not.toContain(name);
   });
 
-  it('the allowlist snapshot is a chunk of its own, loaded on demand', () => {
-    const snapshot = Object.keys(meta.outputs).find((out) => Object.keys(meta.outputs[out]!.inputs).some((i) => i.includes('github-meta-snapshot.json')))!;
-    expect(staticClosure(commandChunk('render')).has(snapshot)).toBe(false);
+  it('verify is the one command that brings undici and ws', () => {
+    const loaded = packagesLoadedBy(['verify', '--connect-to', '127.0.0.1:1'], tempProject('preset: pilot\ndomain: pilot.example.com\n'));
+    expect(loaded).toEqual(expect.arrayContaining(['undici', 'ws']));
+    expect(loaded).not.toContain('@inquirer/prompts');
+  });
+
+  it('the metafile lists every package in the one bundle (so the marks cover them all)', () => {
+    const meta = JSON.parse(readFileSync(join(DIST, 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+    expect(Object.keys(meta.outputs)).toEqual(['dist/proxygen.cjs']);
+    const inputs = Object.keys(meta.outputs['dist/proxygen.cjs']!.inputs).join('\n');
+    for (const name of ['undici', 'ws', '@inquirer/prompts', 'zod', 'yaml', 'commander']) expect(inputs).toContain(`node_modules/${name}/`);
   });
 });

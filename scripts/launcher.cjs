@@ -1,0 +1,37 @@
+'use strict';
+// Copied to dist/launcher.cjs by the build. Runs the one-file bundle through V8's code cache:
+// Node 20 has no compile cache for modules, and parsing plus compiling the bundle is a third of
+// a short command's own time. The cache is made at build time for the Node that built it; under
+// another Node it is rebuilt once, best effort, beside the bundle (keyed by Node version).
+const VERSION = '__PROXYGEN_VERSION__';
+const argv = process.argv;
+if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
+  process.stdout.write(`${VERSION}\n`);
+  return;
+}
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const Module = require('node:module');
+
+const file = path.join(__dirname, 'proxygen.cjs');
+const cacheFile = path.join(__dirname, `proxygen.${process.version}.v8cache`);
+const source = fs.readFileSync(file, 'utf8');
+let cachedData;
+try {
+  cachedData = fs.readFileSync(cacheFile);
+} catch {}
+const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+if (cachedData === undefined || script.cachedDataRejected) {
+  process.once('exit', () => {
+    try {
+      const temp = `${cacheFile}.${process.pid}.tmp`;
+      fs.writeFileSync(temp, script.createCachedData());
+      fs.renameSync(temp, cacheFile);
+    } catch {}
+  });
+}
+const bundle = new Module(file, module);
+bundle.filename = file;
+bundle.paths = Module._nodeModulePaths(__dirname);
+script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(file), bundle, file, __dirname);
