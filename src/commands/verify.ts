@@ -3,9 +3,11 @@ import { EXIT, ExitError, UserError } from '../errors.js';
 import { style, type GlobalOptions } from '../output.js';
 import { loadProject } from '../project.js';
 import { planProbes } from '../probe/checks.js';
-import { closeAgents } from '../probe/http.js';
+import { readFile } from 'node:fs/promises';
+import { reachable } from '../io/dial.js';
+import { closeAgents } from '../io/http-client.js';
 import { runProbes, type ProbeResult } from '../probe/run.js';
-import { reachable, resolveTarget } from '../probe/target.js';
+import { resolveTarget } from '../probe/target.js';
 
 export interface VerifyOptions extends GlobalOptions {
   connectTo?: string;
@@ -56,7 +58,12 @@ export async function run(url: string | undefined, options: VerifyOptions): Prom
   const holdMs = options.hold ? durationMs('--hold', options.hold) : 0;
   const connections = options.connections ? count('--connections', options.connections) : 0;
   const { plan } = await loadProject(options.config, { render: false });
-  const target = resolveTarget(plan, { url, connectTo: options.connectTo, ca: options.ca, insecure: options.insecure, sourceAddress: options.sourceAddress, timeoutMs });
+  const ca = options.ca
+    ? await readFile(options.ca).catch(() => {
+        throw new UserError(`--ca ${options.ca}: cannot read`, 'give the PEM file of the CA (or the self-signed certificate)');
+      })
+    : undefined;
+  const target = resolveTarget(plan, { url, connectTo: options.connectTo, ca, insecure: options.insecure, sourceAddress: options.sourceAddress, timeoutMs });
   const probes = planProbes({ plan, target, holdMs, probeRate: !!options.probeRate, connections });
   const started = performance.now();
   const reach = await reachable(target);

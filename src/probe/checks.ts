@@ -1,9 +1,10 @@
 import type { TLSSocket } from 'node:tls';
 import type { Plan, PlanRoute } from '../plan/plan.js';
 import { HSTS_VALUE } from '../plan/plan.js';
-import { httpRequest } from './http.js';
+import { httpRequest } from '../io/http-client.js';
 import { contains, insideAddress, nginxLocation, pathVariants, samplePath } from './routes.js';
-import { openSocket, type Target } from './target.js';
+import { openSocket } from '../io/dial.js';
+import type { Target } from './target.js';
 import { ms, seconds } from './units.js';
 import { UPGRADE_FIX, websocketProbe } from './websocket-probe.js';
 import { probeConnections } from './connections.js';

@@ -1,6 +1,6 @@
 import type WebSocket from 'ws';
 import type { Outcome, ProbeContext } from './checks.js';
-import { echoRtt, openWebSocket, pingRtt, UpgradeFailed } from './websocket.js';
+import { echoRtt, openWebSocket, pingRtt, UpgradeFailed } from '../io/websocket-client.js';
 
 const OPEN_WAVE = 100;
 

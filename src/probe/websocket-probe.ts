@@ -2,7 +2,7 @@ import type { PlanRoute } from '../plan/plan.js';
 import type { Probe, ProbeContext } from './checks.js';
 import { ms, seconds } from './units.js';
 import { nginxLocation } from './routes.js';
-import { echoRtt, holdIdle, openWebSocket, pingRtt, type UpgradeFailed } from './websocket.js';
+import { echoRtt, holdIdle, openWebSocket, pingRtt, type UpgradeFailed } from '../io/websocket-client.js';
 
 export const UPGRADE_FIX: Record<number, string> = {
   400: 'the proxy does not forward Upgrade/Connection',

@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
-import { openSocket, originOf, type Target } from './target.js';
+import { originOf, type Target } from '../probe/target.js';
+import { openSocket } from './dial.js';
 
 export interface HttpResult {
   status: number;
