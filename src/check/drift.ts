@@ -1,5 +1,4 @@
-import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { strictCidr } from '../allowlist/validate.js';
 import { unifiedDiff } from '../io/diff.js';
 import type { Finding } from '../lint/finding.js';
@@ -7,15 +6,6 @@ import type { OutputFile } from '../targets/index.js';
 
 const isAllowlist = (path: string) => path.includes('/allowlists/');
 const IGNORED = (path: string) => path.startsWith('.proxygen/') || path.endsWith('.bak') || /(^|\/)\.[^/]+\.tmp$/.test(path);
-
-async function listTree(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
-  } catch {
-    return [];
-  }
-}
 
 /** Allowlists belong to refresh-allowlist: checked for form, never against a fresh render. */
 function allowlistForm(path: string, text: string): string | null {
@@ -38,8 +28,8 @@ function allowlistForm(path: string, text: string): string | null {
   return null;
 }
 
-/** Missing, extra and changed files against a fresh render; allowlists for form only. */
-export async function driftFindings(outputDir: string, rendered: OutputFile[], onDisk: Map<string, string | null>): Promise<Finding[]> {
+/** Missing, extra and changed files against a fresh render; allowlists for form only. Pure: the command reads the disk. */
+export function driftFindings(outputDir: string, rendered: OutputFile[], onDisk: Map<string, string | null>, present: string[]): Finding[] {
   const findings: Finding[] = [];
   const add = (rule: string, path: string, line: number, message: string, fix: string, detail?: string) => findings.push({ rule, severity: 'error', file: join(outputDir, path), line, message, fix, detail });
   const expected = new Set(rendered.map((f) => f.path));
@@ -56,7 +46,7 @@ export async function driftFindings(outputDir: string, rendered: OutputFile[], o
       add('check/drift', file.path, line, 'differs from a fresh render of the config (edited by hand, or the config changed without a render)', 'put the change into proxygen.yaml and run proxygen render', shown);
     }
   }
-  for (const path of await listTree(outputDir)) {
+  for (const path of present) {
     if (!expected.has(path) && !IGNORED(path)) add('check/extra', path, 1, 'not produced by the config (left over from an earlier render?)', 'delete it, or add what produces it to proxygen.yaml');
   }
   return findings;

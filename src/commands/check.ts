@@ -6,7 +6,7 @@ import { caddyFindings, nginxFindings } from '../check/tools.js';
 import { locate } from '../config/locate.js';
 import { EXIT, ExitError, UserError } from '../errors.js';
 import { parseEnvFile } from '../import/env.js';
-import { readIfExists } from '../io/write.js';
+import { listFiles, readIfExists } from '../io/write.js';
 import { lintCaddy } from '../lint/caddy-rules.js';
 import { sortFindings, type Finding } from '../lint/finding.js';
 import { NginxSyntaxError, parseNginx } from '../lint/nginx-parse.js';
@@ -74,7 +74,7 @@ async function checkProject(options: CheckOptions): Promise<Finding[]> {
   const onDisk = new Map(await Promise.all(files.map(async (f) => [f.path, await readIfExists(join(outputDir, f.path))] as const)));
   const text = (path: string) => onDisk.get(path) ?? files.find((f) => f.path === path)!.content;
   const at = (path: string) => join(outputDir, path);
-  const findings = await driftFindings(outputDir, files, onDisk);
+  const findings = driftFindings(outputDir, files, onDisk, await listFiles(outputDir));
   const strict = !!options.strict;
   // The validator processes (nginx -t, caddy validate, caddy fmt) run side by side.
   const perFile = files.map(async (file): Promise<Finding[]> => {
