@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { ConfigFile } from '../config/schema.js';
 import type { Imported } from '../import/index.js';
-import { cidrContains, TUNNEL_SOURCES } from '../lint/project-rules.js';
+import { cidrContains, TUNNEL_SOURCES } from '../plan/cidr.js';
 import { PRESETS } from '../presets/index.js';
 import type { Answers } from './questions.js';
 

@@ -1,20 +1,7 @@
-import ipaddr from 'ipaddr.js';
 import type { Config } from '../config/resolve.js';
+import { cidrContains, TUNNEL_SOURCES } from '../plan/cidr.js';
 import type { Plan } from '../plan/plan.js';
 import type { Finding } from './finding.js';
-
-// Addresses a tunnel's traffic arrives from: the local agent, or a container bridge.
-export const TUNNEL_SOURCES = ['127.0.0.1', '::1', '172.17.0.1', '172.18.0.1'];
-
-export function cidrContains(cidr: string, address: string): boolean {
-  try {
-    const [range, bits] = ipaddr.parseCIDR(cidr);
-    const addr = ipaddr.parse(address);
-    return addr.kind() === range.kind() && addr.match(range, bits);
-  } catch {
-    return false;
-  }
-}
 
 /** Rules about the project as a whole; `lineOf` points at the config key involved. */
 export function lintProject(file: string, config: Config, plan: Plan, lineOf: (path: (string | number)[]) => number, env: Record<string, string>): Finding[] {

@@ -1,8 +1,22 @@
 import ipaddr from 'ipaddr.js';
-import { cidrText, parseCidrFast } from './ip-fast.js';
+import { cidrText, parseCidrFast, v6GroupsText } from './ip-fast.js';
 
 // Merging runs on every refresh over thousands of ranges, so it avoids ipaddr.js' general parser
 // on the hot path: IPv4 as plain numbers, IPv6 as BigInt. Inputs were validated before.
+
+// Addresses a tunnel's traffic arrives from: the local agent, or a container bridge.
+export const TUNNEL_SOURCES = ['127.0.0.1', '::1', '172.17.0.1', '172.18.0.1'];
+
+/** Whether `cidr` holds `address` (an IPv4-mapped IPv6 address counts as IPv4). */
+export function cidrContains(cidr: string, address: string): boolean {
+  try {
+    const [range, bits] = ipaddr.parseCIDR(cidr);
+    const addr = ipaddr.process(address);
+    return addr.kind() === range.kind() && addr.match(range, bits);
+  } catch {
+    return false;
+  }
+}
 
 interface Range<T> {
   start: T;
@@ -89,21 +103,7 @@ function v6Range(text: string): Range<bigint> {
   return { start, end: start + (1n << hostBits) - 1n };
 }
 
-/** RFC 5952 text: lowercase, no leading zeros, the longest run (2+) of zero groups as "::". */
-function v6Text(value: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
-  let best = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) (best = i), (bestLength = j - i);
-    i = j === i ? i + 1 : j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLength).join(':')}`;
-}
+const v6Text = (value: bigint) => v6GroupsText(Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn)));
 
 const bitLength = (n: bigint) => (n === 0n ? 0 : n.toString(2).length);
 

@@ -48,9 +48,8 @@ export function hasHostBits({ v6, parts }: FastCidr, len: number): boolean {
   });
 }
 
-/** Canonical text: dotted IPv4, RFC 5952 IPv6 (lowercase, no leading zeros, longest zero run as "::"). */
-export function cidrText({ v6, parts }: FastCidr, len: number): string {
-  if (!v6) return `${parts.join('.')}/${len}`;
+/** RFC 5952 text of 8 hextets: lowercase, no leading zeros, the longest run (2+) of zero groups as "::". */
+export function v6GroupsText(parts: number[]): string {
   let best = -1;
   let bestLength = 1;
   for (let i = 0; i < 8; ) {
@@ -60,6 +59,10 @@ export function cidrText({ v6, parts }: FastCidr, len: number): string {
     i = j === i ? i + 1 : j;
   }
   const hex = parts.map((p) => p.toString(16));
-  const text = best < 0 ? hex.join(':') : `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLength).join(':')}`;
-  return `${text}/${len}`;
+  return best < 0 ? hex.join(':') : `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLength).join(':')}`;
+}
+
+/** Canonical text: dotted IPv4, RFC 5952 IPv6. */
+export function cidrText({ v6, parts }: FastCidr, len: number): string {
+  return `${v6 ? v6GroupsText(parts) : parts.join('.')}/${len}`;
 }

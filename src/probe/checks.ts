@@ -2,7 +2,8 @@ import type { TLSSocket } from 'node:tls';
 import type { Plan, PlanRoute } from '../plan/plan.js';
 import { HSTS_VALUE } from '../plan/plan.js';
 import { httpRequest } from '../io/http-client.js';
-import { contains, insideAddress, nginxLocation, pathVariants, samplePath } from './routes.js';
+import { cidrContains } from '../plan/cidr.js';
+import { insideAddress, nginxLocation, pathVariants, samplePath } from './routes.js';
 import { openSocket } from '../io/dial.js';
 import type { Target } from './target.js';
 import { ms, seconds } from './units.js';
@@ -97,7 +98,7 @@ function refusedFromOutside(ctx: ProbeContext, route: PlanRoute, path: string): 
     name: `${route.internalOnly ? 'internal' : 'allowlist'} ${path}`,
     run: async () => {
       // Probing from an inside address turns the check around: monitoring must still get through.
-      if (ctx.target.sourceAddress && contains(access.cidrs, ctx.target.sourceAddress)) {
+      if (ctx.target.sourceAddress && access.cidrs.some((cidr) => cidrContains(cidr, ctx.target.sourceAddress!))) {
         const { status } = await httpRequest(ctx.target, { path });
         const inside = `from ${ctx.target.sourceAddress}, inside ${access.names.join(', ')}`;
         return status === 403 || status >= 500

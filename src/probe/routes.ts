@@ -65,13 +65,6 @@ export function insideAddress(route: PlanRoute): string {
   return ipaddr.fromByteArray(bytes).toString();
 }
 
-export function contains(cidrs: string[], address: string): boolean {
-  const parsed = ipaddr.process(address);
-  return cidrs.some((cidr) => {
-    const [network, bits] = ipaddr.parseCIDR(cidr);
-    return network.kind() === parsed.kind() && parsed.match([network, bits] as never);
-  });
-}
 
 /** Spellings of one path a sloppy matcher might let through: the proxy must refuse them all. */
 export function pathVariants(path: string): { name: string; path: string }[] {
