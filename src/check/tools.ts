@@ -1,4 +1,5 @@
 import type { Finding } from '../lint/finding.js';
+import { versionAtLeast } from '../plan/plan.js';
 import { runTool } from '../io/run.js';
 import { caddyFormat, caddyValidate, nginxTest, type SandboxFile } from '../io/sandbox.js';
 import { caddyBinary, nginxBinary } from '../io/validators.js';
@@ -18,13 +19,6 @@ const missingTool = (tool: string, file: string, strict: boolean): Finding => ({
   fix: `install ${tool} (apt-get install ${tool}) or set PROXYGEN_${tool.toUpperCase()}; --strict makes this an error`,
 });
 
-const versionParts = (text: string) => text.split('.').map(Number);
-function older(local: string, wanted: string): boolean {
-  const [a, b] = [versionParts(local), versionParts(wanted)];
-  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
-  return false;
-}
-
 /**
  * A config rendered for a newer nginx (`http2 on;` needs 1.25.1) would fail `nginx -t` on an
  * older CI runner for the wrong reason; say so instead of reporting a false syntax error.
@@ -32,7 +26,7 @@ function older(local: string, wanted: string): boolean {
 async function nginxTooOld(site: ToolFile, wanted: string, strict: boolean): Promise<Finding | null> {
   const banner = await runTool(nginxBinary(), ['-v']);
   const local = /nginx\/([0-9.]+)/.exec(`${banner.stderr}${banner.stdout}`)?.[1];
-  if (!local || !older(local, wanted)) return null;
+  if (!local || versionAtLeast(local, wanted.split('.').map(Number))) return null;
   return { rule: 'check/nginx-version', severity: strict ? 'error' : 'warning', file: site.file, line: 1, message: `nginx -t not run: this machine has nginx ${local}, the config targets nginx.version ${wanted}`, fix: `install nginx ${wanted} or newer where check runs, or set nginx.version to what you deploy` };
 }
 

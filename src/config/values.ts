@@ -118,3 +118,11 @@ export function sizeBytes(value: string): number {
   const [, amount, unit] = /^([0-9]+)([kmg]?)$/i.exec(value)!;
   return Number(amount) * SIZE_UNITS[unit!.toLowerCase() as keyof typeof SIZE_UNITS];
 }
+
+/** Bytes to the size grammar above (the largest binary unit that divides evenly), which nginx shares. */
+export function sizeText(bytes: number): string {
+  for (const [unit, factor] of [['g', 1024 ** 3], ['m', 1024 ** 2], ['k', 1024]] as const) {
+    if (bytes % factor === 0) return `${bytes / factor}${unit}`;
+  }
+  return String(bytes);
+}

@@ -1,14 +1,8 @@
-import { size } from '../config/values.js';
+import { size, sizeText } from '../config/values.js';
 import { parseEnvFile } from './env.js';
 import type { Imported } from './types.js';
 
 const DEFAULT_SECRETS = /^(change-me.*|changeme|secret|my-secret)$/i;
-
-function sizeText(bytes: number): string {
-  if (bytes % 1024 ** 2 === 0) return `${bytes / 1024 ** 2}m`;
-  if (bytes % 1024 === 0) return `${bytes / 1024}k`;
-  return String(bytes);
-}
 
 /** PipeGate's environment file (seed 002) -> proxygen values. PIPEGATE_JWT_SECRET is only checked for presence. */
 export function importPipegate(text: string): Imported {

@@ -57,7 +57,7 @@ const SECURITY_HEADERS = [
 
 export const HSTS_VALUE = 'max-age=63072000';
 
-function versionAtLeast(version: string, minimum: number[]): boolean {
+export function versionAtLeast(version: string, minimum: number[]): boolean {
   const parts = version.split('.').map(Number);
   for (let i = 0; i < minimum.length; i++) {
     const a = parts[i] ?? 0;
