@@ -52,6 +52,14 @@ describe('bundle loading (a real run of the built CLI)', () => {
     for (const name of lazy) expect(loaded, name).not.toContain(name);
   });
 
+  it('check on hand-written files does not initialise the config schema', () => {
+    const dir = tempProject();
+    writeFileSync(join(dir, 'site.conf'), 'server {\n    listen 8080;\n    location / {\n        return 204;\n    }\n}\n');
+    const loaded = packagesLoadedBy(['check', 'site.conf'], dir);
+    expect(loaded).toContain('commander');
+    expect(loaded).not.toContain('zod');
+  });
+
   it('verify is the one command that brings undici and ws', () => {
     const loaded = packagesLoadedBy(['verify', '--connect-to', '127.0.0.1:1'], tempProject('preset: pilot\ndomain: pilot.example.com\n'));
     expect(loaded).toEqual(expect.arrayContaining(['undici', 'ws']));

@@ -1,5 +1,5 @@
 import type { Finding } from '../lint/finding.js';
-import { versionAtLeast } from '../plan/plan.js';
+import { versionAtLeast } from '../plan/version.js';
 import { runTool } from '../io/run.js';
 import { caddyFormat, caddyValidate, nginxTest, type SandboxFile } from '../io/sandbox.js';
 import { caddyBinary, nginxBinary } from '../io/validators.js';

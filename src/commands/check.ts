@@ -14,7 +14,6 @@ import { lintNginx } from '../lint/nginx-rules.js';
 import { lintProject } from '../lint/project-rules.js';
 import { formatReport, type ReportFormat } from '../lint/report.js';
 import type { GlobalOptions } from '../output.js';
-import { loadProject } from '../project.js';
 import { gapsFor } from '../targets/capabilities.js';
 import { validateCloudflared } from '../validate/cloudflared.js';
 import { validateNgrok } from '../validate/ngrok.js';
@@ -69,6 +68,8 @@ async function checkFiles(paths: string[], options: CheckOptions): Promise<Findi
 }
 
 async function checkProject(options: CheckOptions): Promise<Finding[]> {
+  // Hand-written files need neither the config schema (zod) nor the renderers: loaded only here.
+  const { loadProject } = await import('../project.js');
   const project = await loadProject(options.config);
   const { outputDir, plan, config, files } = project;
   const onDisk = new Map(await Promise.all(files.map(async (f) => [f.path, await readIfExists(join(outputDir, f.path))] as const)));

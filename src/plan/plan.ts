@@ -1,6 +1,7 @@
 import { routePaths, type Config } from '../config/resolve.js';
 import { durationSeconds, sizeBytes } from '../config/values.js';
 import { canonicalCidr } from './cidr.js';
+import { versionAtLeast } from './version.js';
 import { classify, compareSpecificity, matchRegex, type Match } from './match.js';
 
 export interface Access {
@@ -56,15 +57,6 @@ const SECURITY_HEADERS = [
 ];
 
 export const HSTS_VALUE = 'max-age=63072000';
-
-export function versionAtLeast(version: string, minimum: number[]): boolean {
-  const parts = version.split('.').map(Number);
-  for (let i = 0; i < minimum.length; i++) {
-    const a = parts[i] ?? 0;
-    if (a !== minimum[i]) return a > minimum[i]!;
-  }
-  return true;
-}
 
 function slugOf(text: string): string {
   return text.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toLowerCase();
