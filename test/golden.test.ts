@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../src/project.js';
+import { allowlistDependentPaths } from '../src/targets/index.js';
 import { FIXTURES, scenarios } from './helpers/project.js';
 
 // UPDATE_GOLDEN=1 npx vitest run test/golden.test.ts rewrites the expected files.
@@ -33,5 +34,11 @@ describe.each(scenarios())('golden files: %s', (scenario) => {
     const { files } = await loadProject(join(FIXTURES, scenario, 'proxygen.yaml'));
     const dirs = new Set(files.map((f) => f.path.split('/')[0]));
     for (const target of ['nginx', 'caddy', 'cloudflared', 'ngrok']) expect(dirs).toContain(target);
+  });
+
+  it('knows which files follow the allowlists without rendering (what refresh-allowlist rewrites)', async () => {
+    const { files, plan, targets } = await loadProject(join(FIXTURES, scenario, 'proxygen.yaml'));
+    const following = files.filter((f) => f.path.includes('/allowlists/') || f.path.startsWith('ngrok/')).map((f) => f.path);
+    expect(allowlistDependentPaths(plan, targets)).toEqual(following);
   });
 });

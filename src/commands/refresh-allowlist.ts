@@ -13,7 +13,8 @@ import { spinner, type GlobalOptions } from '../output.js';
 import { mergeCidrs } from '../plan/cidr.js';
 import { buildPlan } from '../plan/plan.js';
 import { loadProject, type Project } from '../project.js';
-import { renderTargets } from '../targets/index.js';
+import { nginxAllowlistFile } from '../targets/nginx.js';
+import { allowlistDependentPaths, renderTargets } from '../targets/index.js';
 
 export interface RefreshOptions extends GlobalOptions {
   source?: string;
@@ -38,13 +39,10 @@ interface ListChange {
 
 const fail = (message: string, code: number = EXIT.outside) => new UserError(`refresh-allowlist: ${message}`, undefined, code);
 
-/** Files whose content depends on allowlist data: the lists themselves and ngrok's inline policy. */
-const dependsOnAllowlists = (path: string) => path.includes('/allowlists/') || path.startsWith('ngrok/');
-
 function currentLists(project: Project, state: State, onDisk: Map<string, string | null>): Record<string, string[] | null> {
   return Object.fromEntries(
     project.plan.allowlists.map((list) => {
-      const text = onDisk.get(`nginx/allowlists/${list.name}.conf`);
+      const text = onDisk.get(nginxAllowlistFile(list.name));
       const fromFile = text ? [...text.matchAll(/^allow (\S+);$/gm)].map((m) => m[1]!) : null;
       return [list.name, fromFile ?? state.allowlists?.[list.name]?.cidrs ?? null];
     }),
@@ -83,7 +81,8 @@ async function reload(command: string | undefined): Promise<string | null> {
 }
 
 export async function run(options: RefreshOptions): Promise<void> {
-  const project = await loadProject(options.config);
+  // The files are rendered once, with the new lists; the current ones are read from disk.
+  const project = await loadProject(options.config, { render: false });
   const { plan, outputDir, config } = project;
   if (plan.allowlists.length === 0) throw new UserError('refresh-allowlist: the config has no allowlists', 'add one, e.g. allowlists: { github-hooks: { source: github-meta, sections: [hooks] } }');
   const timeoutMs = Number(options.timeout ?? 10) * 1000;
@@ -109,8 +108,8 @@ async function refresh(project: Project, options: RefreshOptions, env: { timeout
   const { plan, config } = project;
   const state = await readState(env.outputDir);
   const sections = [...new Set(plan.allowlists.flatMap((l) => l.sections))].sort();
-  const files = project.files.filter((f) => dependsOnAllowlists(f.path));
-  const onDisk = new Map(await Promise.all(files.map(async (f) => [f.path, await readIfExists(join(env.outputDir, f.path))] as const)));
+  const paths = allowlistDependentPaths(plan, project.targets);
+  const onDisk = new Map(await Promise.all(paths.map(async (path) => [path, await readIfExists(join(env.outputDir, path))] as const)));
   const complete = [...onDisk.values()].every((text) => text !== null);
   const sameSections = JSON.stringify(state.sections ?? []) === JSON.stringify(sections);
   const source = options.source ?? GITHUB_META_URL;
@@ -156,7 +155,7 @@ async function refresh(project: Project, options: RefreshOptions, env: { timeout
     }
   }
   const rendered = renderTargets(buildPlan(config, plan.source, next), project.targets, config.preset);
-  const changed = rendered.filter((f) => dependsOnAllowlists(f.path) && onDisk.get(f.path) !== f.content).map((f) => ({ ...f, previous: onDisk.get(f.path) ?? null }));
+  const changed = rendered.filter((f) => onDisk.has(f.path) && onDisk.get(f.path) !== f.content).map((f) => ({ ...f, previous: onDisk.get(f.path) ?? null }));
   const newState: State = { ...state, etag: fetched.etag, sections, checked: now, fetched: now, allowlists: Object.fromEntries(Object.entries(next).map(([name, cidrs]) => [name, { cidrs, fetched: now }])) };
   const summary = { changed: changed.length > 0, etag: fetched.etag ?? null, added: changes.reduce((n, c) => n + c.added.length, 0), removed: changes.reduce((n, c) => n + c.removed.length, 0), lists: changes, files: changed.map((f) => f.path) };
   if (options.dryRun) {
