@@ -158,6 +158,16 @@ describe('proxygen check FILE...', () => {
     ]);
   });
 
+  it.runIf(haveTools)('a Caddyfile caddy fmt would change is a warning at the first differing line', () => {
+    const dir = tempProject();
+    writeFileSync(join(dir, 'Caddyfile'), 'app.example.com {\n\treverse_proxy 127.0.0.1:8080\n    header X-Frame-Options DENY\n}\n');
+    const result = cli(['check', 'Caddyfile'], { cwd: dir });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toBe('Caddyfile:3: warning caddy/fmt: caddy fmt would change this file\n  fix: run caddy fmt --overwrite\n0 errors, 1 warnings, 0 notes\n');
+    writeFileSync(join(dir, 'Caddyfile'), 'app.example.com {\n\treverse_proxy 127.0.0.1:8080\n\theader X-Frame-Options DENY\n}\n');
+    expect(cli(['check', 'Caddyfile'], { cwd: dir }).stdout).toBe('0 errors, 0 warnings, 0 notes\n');
+  });
+
   it('--kind overrides detection and an unknown kind is a usage error', () => {
     const dir = tempProject();
     writeFileSync(join(dir, 'tunnel.txt'), 'tunnel: t\ningress:\n  - hostname: a.example.com\n    service: http://x:1\n');

@@ -1,7 +1,7 @@
 import type { Finding } from '../lint/finding.js';
 import { versionAtLeast } from '../plan/version.js';
 import { runTool } from '../io/run.js';
-import { caddyFormat, caddyValidate, nginxTest, type SandboxFile } from '../io/sandbox.js';
+import { caddyValidate, nginxTest, type SandboxFile } from '../io/sandbox.js';
 import { caddyBinary, nginxBinary } from '../io/validators.js';
 
 export interface ToolFile {
@@ -20,8 +20,8 @@ const missingTool = (tool: string, file: string, strict: boolean): Finding => ({
 });
 
 /**
- * A config rendered for a newer nginx (`http2 on;` needs 1.25.1) would fail `nginx -t` on an
- * older CI runner for the wrong reason; say so instead of reporting a false syntax error.
+ * A config rendered for a newer nginx (`http2 on;` needs 1.25.1) fails `nginx -t` on an older CI
+ * runner for the wrong reason; asked only after a failure, so a passing run spawns one process.
  */
 async function nginxTooOld(site: ToolFile, wanted: string, strict: boolean): Promise<Finding | null> {
   const banner = await runTool(nginxBinary(), ['-v']);
@@ -32,11 +32,11 @@ async function nginxTooOld(site: ToolFile, wanted: string, strict: boolean): Pro
 
 /** `nginx -t` in a sandbox, its messages mapped back to the original file and line. */
 export async function nginxFindings(site: ToolFile, includes: (SandboxFile & { file: string })[], strict: boolean, wantedVersion?: string): Promise<Finding[]> {
-  const tooOld = wantedVersion ? await nginxTooOld(site, wantedVersion, strict) : null;
-  if (tooOld) return [tooOld];
   const result = await nginxTest(site.text, includes, nginxBinary());
   if (result.missing) return [missingTool('nginx', site.file, strict)];
   if (result.code === 0) return [];
+  const tooOld = wantedVersion ? await nginxTooOld(site, wantedVersion, strict) : null;
+  if (tooOld) return [tooOld];
   const findings: Finding[] = [];
   for (const line of result.stderr.split('\n')) {
     const match = /\[(emerg|alert|crit|error|warn)\] \d+#\d+: (.*?)(?: in (\S+):(\d+))?$/.exec(line);
@@ -55,21 +55,22 @@ export async function nginxFindings(site: ToolFile, includes: (SandboxFile & { f
   return findings.length ? findings : [{ rule: 'nginx/nginx-t', severity: 'error', file: site.file, line: 1, message: `nginx -t failed: ${result.stderr.trim().split('\n').pop() ?? ''}`, fix: 'run nginx -t by hand for details' }];
 }
 
-/** `caddy validate` plus `caddy fmt` (a difference there is a warning). */
+// Caddy (2.6 and later) warns while adapting when `caddy fmt` would change the file, with the
+// first differing line: one process instead of a second `caddy fmt`.
+const NOT_FORMATTED = /"msg":"Caddyfile input is not formatted[^\n]*?"line":(\d+)/;
+
+/** `caddy validate`, and its not-formatted warning as a `caddy/fmt` finding. */
 export async function caddyFindings(caddyfile: ToolFile, imports: SandboxFile[], strict: boolean): Promise<Finding[]> {
-  // Both are separate caddy processes: run them side by side.
-  const [result, formatted] = await Promise.all([caddyValidate(caddyfile.text, imports, caddyBinary()), caddyFormat(caddyfile.text, caddyBinary())]);
+  const result = await caddyValidate(caddyfile.text, imports, caddyBinary());
   if (result.missing) return [missingTool('caddy', caddyfile.file, strict)];
   const findings: Finding[] = [];
+  const text = `${result.stderr}\n${result.stdout}`;
   if (result.code !== 0) {
-    const text = `${result.stderr}\n${result.stdout}`;
     const errorLine = text.split('\n').find((l) => /Error:|error/.test(l)) ?? text.trim().split('\n').pop() ?? '';
     const message = errorLine.replace(/^.*?Error:\s*/, '').replace(/\/\S*Caddyfile:(\d+)/, 'Caddyfile:$1');
     findings.push({ rule: 'caddy/validate', severity: 'error', file: caddyfile.file, line: Number(/Caddyfile:(\d+)/.exec(text)?.[1] ?? 1), message: `caddy validate: ${message}`, fix: 'fix the directive Caddy names' });
   }
-  if (formatted.code === 0 && formatted.stdout !== caddyfile.text) {
-    const first = formatted.stdout.split('\n').findIndex((line, i) => line !== caddyfile.text.split('\n')[i]);
-    findings.push({ rule: 'caddy/fmt', severity: 'warning', file: caddyfile.file, line: first + 1, message: 'caddy fmt would change this file', fix: 'run caddy fmt --overwrite' });
-  }
+  const unformatted = NOT_FORMATTED.exec(text);
+  if (unformatted) findings.push({ rule: 'caddy/fmt', severity: 'warning', file: caddyfile.file, line: Number(unformatted[1]), message: 'caddy fmt would change this file', fix: 'run caddy fmt --overwrite' });
   return findings;
 }

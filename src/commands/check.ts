@@ -75,23 +75,27 @@ async function checkProject(options: CheckOptions): Promise<Finding[]> {
   const onDisk = new Map(await Promise.all(files.map(async (f) => [f.path, await readIfExists(join(outputDir, f.path))] as const)));
   const text = (path: string) => onDisk.get(path) ?? files.find((f) => f.path === path)!.content;
   const at = (path: string) => join(outputDir, path);
-  const findings = driftFindings(outputDir, files, onDisk, await listFiles(outputDir));
   const strict = !!options.strict;
-  // The validator processes (nginx -t, caddy validate, caddy fmt) run side by side.
-  const perFile = files.map(async (file): Promise<Finding[]> => {
-    if (file.path.startsWith('nginx/') && !file.path.includes('/allowlists/')) {
-      const includes = files.filter((f) => f.path.startsWith('nginx/allowlists/')).map((f) => ({ path: f.path.replace('nginx/allowlists', plan.nginx.allowlist_dir), content: text(f.path), file: at(f.path) }));
-      return [...nginxLint(at(file.path), text(file.path)), ...(await nginxFindings({ file: at(file.path), text: text(file.path) }, includes, strict, plan.nginx.version))];
-    }
-    if (file.path === 'caddy/Caddyfile') {
-      const imports = files.filter((f) => f.path.startsWith('caddy/allowlists/')).map((f) => ({ path: f.path.slice('caddy/'.length), content: text(f.path) }));
-      return [...lintCaddy(at(file.path), text(file.path)), ...(await caddyFindings({ file: at(file.path), text: text(file.path) }, imports, strict))];
-    }
-    if (file.path === 'cloudflared/config.yml') return validateCloudflared(at(file.path), text(file.path));
-    if (file.path === 'ngrok/ngrok.yml') return validateNgrok(at(file.path), text(file.path));
-    return [];
-  });
-  for (const list of await Promise.all(perFile)) findings.push(...list);
+  // The validator processes start first (caddy, the slowest, before nginx) and run side by side
+  // while everything in-process below is done.
+  const tools: Promise<Finding[]>[] = [];
+  const caddyfile = files.find((f) => f.path === 'caddy/Caddyfile');
+  if (caddyfile) {
+    const imports = files.filter((f) => f.path.startsWith('caddy/allowlists/')).map((f) => ({ path: f.path.slice('caddy/'.length), content: text(f.path) }));
+    tools.push(caddyFindings({ file: at(caddyfile.path), text: text(caddyfile.path) }, imports, strict));
+  }
+  const site = files.find((f) => f.path.startsWith('nginx/') && !f.path.includes('/allowlists/'));
+  if (site) {
+    const includes = files.filter((f) => f.path.startsWith('nginx/allowlists/')).map((f) => ({ path: f.path.replace('nginx/allowlists', plan.nginx.allowlist_dir), content: text(f.path), file: at(f.path) }));
+    tools.push(nginxFindings({ file: at(site.path), text: text(site.path) }, includes, strict, plan.nginx.version));
+  }
+  const findings = driftFindings(outputDir, files, onDisk, await listFiles(outputDir));
+  if (site) findings.push(...nginxLint(at(site.path), text(site.path)));
+  if (caddyfile) findings.push(...lintCaddy(at(caddyfile.path), text(caddyfile.path)));
+  for (const file of files) {
+    if (file.path === 'cloudflared/config.yml') findings.push(...validateCloudflared(at(file.path), text(file.path)));
+    if (file.path === 'ngrok/ngrok.yml') findings.push(...validateNgrok(at(file.path), text(file.path)));
+  }
   const configDir = dirname(project.configPath);
   const envTexts = await Promise.all(['.env', '.env.production', '.env.production.pilot'].map((name) => readIfExists(join(configDir, name))));
   const env = Object.assign({}, ...envTexts.filter((t): t is string => t !== null).map(parseEnvFile)) as Record<string, string>;
@@ -100,6 +104,7 @@ async function checkProject(options: CheckOptions): Promise<Finding[]> {
   for (const target of project.targets) {
     for (const gap of gapsFor(plan, target)) findings.push({ rule: `capability/${target}`, severity: 'note', file: project.configPath, line: 1, message: `${target}: ${gap}`, fix: 'enforce it elsewhere (the app, a WAF) or accept the gap' });
   }
+  for (const list of await Promise.all(tools)) findings.push(...list);
   return findings;
 }
 

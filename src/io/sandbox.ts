@@ -1,36 +1,26 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runTool, type RunResult } from './run.js';
+import { STAND_IN_CERTIFICATE, STAND_IN_KEY } from './stand-in-certificate.js';
 
 export interface SandboxFile {
   path: string;
   content: string;
 }
 
-let standIn: Promise<{ cert: string; key: string }> | undefined;
-
-/** One throwaway self-signed pair per process, shared by every sandbox and removed at exit. */
-function standInCertificate(): Promise<{ cert: string; key: string }> {
-  standIn ??= (async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'proxygen-stand-in-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const cert = join(dir, 'stand-in.crt');
-    const key = join(dir, 'stand-in.key');
-    const result = await runTool('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=localhost', '-days', '2', '-keyout', key, '-out', cert]);
-    if (result.code !== 0) throw new Error(`openssl could not make a stand-in certificate: ${result.stderr.trim()}`);
-    return { cert, key };
-  })();
-  return standIn;
-}
-
-/** Certificate paths that do not exist here are swapped for a throwaway self-signed pair. */
-async function withStandInCertificates(text: string, pattern: RegExp, isKey: (directive: string) => boolean): Promise<string> {
+/**
+ * Certificate paths that do not exist here are swapped for the fixed stand-in pair, written into
+ * the sandbox directory only when some path needs it.
+ */
+function withStandInCertificates(dir: string, text: string, pattern: RegExp, isKey: (directive: string) => boolean): string {
   const missing = [...text.matchAll(pattern)].filter((m) => !existsSync(m[2]!));
   if (missing.length === 0) return text;
-  const pair = await standInCertificate();
-  return text.replace(pattern, (whole, directive: string, path: string) => (existsSync(path) ? whole : `${directive}${isKey(directive) ? pair.key : pair.cert}`));
+  const cert = join(dir, 'stand-in.crt');
+  const key = join(dir, 'stand-in.key');
+  writeFileSync(cert, STAND_IN_CERTIFICATE);
+  writeFileSync(key, STAND_IN_KEY, { mode: 0o600 });
+  return text.replace(pattern, (whole, directive: string, path: string) => (existsSync(path) ? whole : `${directive}${isKey(directive) ? key : cert}`));
 }
 
 function unprivilegedPortStart(): number {
@@ -55,19 +45,26 @@ export function unprivilegedListen(text: string, start = unprivilegedPortStart()
   return text.replace(pattern, (whole, head: string, port: string) => (Number(port) < start ? `${head}${Number(port) + offset}` : whole));
 }
 
-async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'proxygen-sandbox-'));
+/**
+ * The sandbox is laid out synchronously (a few small files): the tool is spawned before the
+ * caller's own work resumes, so validators started side by side really run side by side.
+ */
+function inSandbox(layOut: (dir: string) => { file: string; args: string[]; env?: NodeJS.ProcessEnv }): Promise<RunResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'proxygen-sandbox-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
-    return await work(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    const { file, args, env } = layOut(dir);
+    return runTool(file, args, { env }).finally(remove);
+  } catch (error) {
+    remove();
+    throw error;
   }
 }
 
-async function writeAll(root: string, files: SandboxFile[]): Promise<void> {
+function writeAll(root: string, files: SandboxFile[]): void {
   for (const file of files) {
-    await mkdir(dirname(join(root, file.path)), { recursive: true });
-    await writeFile(join(root, file.path), file.content);
+    mkdirSync(dirname(join(root, file.path)), { recursive: true });
+    writeFileSync(join(root, file.path), file.content);
   }
 }
 
@@ -86,35 +83,25 @@ export function nginxMainConfig(dir: string, conf: string, options: { workerConn
  * prefix, pid/logs/temp paths inside it, includes relative to the sandbox conf directory.
  */
 export function nginxTest(site: string, includes: SandboxFile[], nginx = 'nginx'): Promise<RunResult> {
-  return inTempDir(async (dir) => {
+  return inSandbox((dir) => {
     const conf = join(dir, 'conf');
-    await mkdir(conf, { recursive: true });
-    await mkdir(join(dir, 'logs'), { recursive: true });
-    await mkdir(join(dir, 'tmp'), { recursive: true });
-    await writeAll(conf, includes);
-    const siteText = await withStandInCertificates(unprivilegedListen(site), /(ssl_certificate(?:_key)?\s+)([^;\s]+)(?=;)/g, (directive) => directive.startsWith('ssl_certificate_key'));
-    await writeFile(join(conf, 'site.conf'), siteText);
-    await writeFile(join(conf, 'nginx.conf'), nginxMainConfig(dir, conf));
-    return runTool(nginx, ['-t', '-q', '-p', `${dir}/`, '-c', join(conf, 'nginx.conf'), '-e', 'stderr']);
+    for (const sub of [conf, join(dir, 'logs'), join(dir, 'tmp')]) mkdirSync(sub, { recursive: true });
+    writeAll(conf, includes);
+    const siteText = withStandInCertificates(dir, unprivilegedListen(site), /(ssl_certificate(?:_key)?\s+)([^;\s]+)(?=;)/g, (directive) => directive.startsWith('ssl_certificate_key'));
+    writeFileSync(join(conf, 'site.conf'), siteText);
+    writeFileSync(join(conf, 'nginx.conf'), nginxMainConfig(dir, conf));
+    return { file: nginx, args: ['-t', '-q', '-p', `${dir}/`, '-c', join(conf, 'nginx.conf'), '-e', 'stderr'] };
   });
 }
 
 /** `caddy validate` on a Caddyfile and the files it imports, with storage kept in the sandbox. */
 export function caddyValidate(caddyfile: string, imports: SandboxFile[], caddy = 'caddy'): Promise<RunResult> {
-  return inTempDir(async (dir) => {
-    await writeAll(dir, imports);
-    const text = await withStandInCertificates(caddyfile, /(\btls\s+)(\/\S+)(?=\s)/g, () => false);
-    const keyFixed = await withStandInCertificates(text, /(\btls\s+\S+\s+)(\/\S+)(?=\s)/g, () => true);
-    await writeFile(join(dir, 'Caddyfile'), keyFixed);
+  return inSandbox((dir) => {
+    writeAll(dir, imports);
+    const text = withStandInCertificates(dir, caddyfile, /(\btls\s+)(\/\S+)(?=\s)/g, () => false);
+    const keyFixed = withStandInCertificates(dir, text, /(\btls\s+\S+\s+)(\/\S+)(?=\s)/g, () => true);
+    writeFileSync(join(dir, 'Caddyfile'), keyFixed);
     const env = { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
-    return runTool(caddy, ['validate', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], { env });
-  });
-}
-
-/** What `caddy fmt` would make of the text (empty stdout with code 0 means unchanged on 2.6). */
-export async function caddyFormat(caddyfile: string, caddy = 'caddy'): Promise<RunResult> {
-  return inTempDir(async (dir) => {
-    await writeFile(join(dir, 'Caddyfile'), caddyfile);
-    return runTool(caddy, ['fmt', join(dir, 'Caddyfile')]);
+    return { file: caddy, args: ['validate', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], env };
   });
 }

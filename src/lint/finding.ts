@@ -14,6 +14,10 @@ export interface Finding {
 
 export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
 
+// Code-unit order, not localeCompare: the same order under every locale, and no ICU collator
+// (its first use cost about 11 ms, a tenth of a whole `check`).
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export function sortFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
+  return [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || byText(a.file, b.file) || a.line - b.line || byText(a.rule, b.rule));
 }
