@@ -60,6 +60,7 @@ describe('cloudflared rules', () => {
     ['root-level bastionMode lets a rule omit service', `originRequest: { bastionMode: true }\n${rule('')}`, null, 'ingress.go:251-312 (effective bastionMode)'],
     ['ssh:// is TCP over WebSocket', rule('    service: ssh://127.0.0.1:22\n'), null, 'ingress/origin_service.go:131-146'],
     ['http:// with no host', rule('    service: "http://"\n'), 'http:// is an invalid address, please make sure it has a scheme and a hostname', 'ingress.go:251-312'],
+    ['a duration in microseconds (Go accepts µs and us)', `grace-period: 1500µs\n${rule('    service: http://x:1\n    originRequest: { connectTimeout: 250us }\n')}`, null, 'time/format.go unitMap'],
     ['durations as Go strings', `grace-period: 1m30s\nretries: 5\n${rule('    service: http://x:1\n    originRequest: { connectTimeout: 10s, keepAliveTimeout: 2m }\n')}`, null, 'configuration.go:284-297; time.ParseDuration'],
   ])('%s', (_name, text, message, _source) => {
     const found = errors(validateCloudflared('c.yml', text));

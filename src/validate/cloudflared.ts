@@ -16,7 +16,7 @@ const ACCESS_KEYS = new Set(['required', 'teamName', 'audTag', 'environment']);
 const IP_RULE_KEYS = new Set(['prefix', 'ports', 'allow']);
 const WARP_KEYS = new Set(['connectTimeout', 'maxActiveFlows', 'tcpKeepAlive']);
 const FLAG_TYPES: Record<string, 'int' | 'duration' | 'string'> = { retries: 'int', 'ha-connections': 'int', 'grace-period': 'duration', 'rpc-timeout': 'duration', 'credentials-file': 'string', tunnel: 'string' };
-const GO_DURATION = /^([0-9]+(\.[0-9]*)?(ns|us|µs|ms|s|m|h))+$|^0$/;
+const GO_DURATION = /^([0-9]+(\.[0-9]*)?(ns|us|\u00b5s|ms|s|m|h))+$|^0$/;
 const GO_BOOL = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'y', 'n']);
 
 function typeError(kind: string, value: unknown, key: string): string | null {
