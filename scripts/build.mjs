@@ -23,23 +23,48 @@ const markPackages = {
   },
 };
 
+// Libraries only `verify` and an interactive `init` use (1.1 MB of the 1.8 MB a single bundle
+// had) ship as their own files: every other command then reads, and V8 deserialises, a third
+// as much. The main bundle requires them by relative path, still lazily.
+const VENDOR = { undici: 'undici', ws: 'ws', '@inquirer/prompts': 'inquirer-prompts' };
+const vendorExternal = {
+  name: 'vendor-external',
+  setup(b) {
+    b.onResolve({ filter: /^(undici|ws|@inquirer\/prompts)$/ }, (args) => ({ path: `./vendor/${VENDOR[args.path]}.cjs`, external: true }));
+  },
+};
+// Each vendor file is `module.exports = require(name)`: the CommonJS shape Node itself would
+// hand the main bundle (ws's default export is the WebSocket class, not a namespace).
+const vendorEntries = {
+  name: 'vendor-entries',
+  setup(b) {
+    b.onResolve({ filter: /^vendor:/ }, (args) => ({ path: args.path.slice('vendor:'.length), namespace: 'vendor' }));
+    b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: process.cwd(), loader: 'js' }));
+  },
+};
+const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, metafile: true, legalComments: 'none', logLevel: 'warning' };
+
 // One CommonJS file: dynamic imports become lazily initialised modules inside it, and the
 // launcher can hand the whole file to V8's code cache.
 const result = await build({
+  ...common,
   entryPoints: { proxygen: 'src/main.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  metafile: true,
-  legalComments: 'none',
   define: { __PROXYGEN_VERSION__: JSON.stringify(pkg.version) },
-  plugins: [hbsEsbuildPlugin(), markPackages],
-  logLevel: 'warning',
+  // import() of a vendor file must become require(): the launcher runs the bundle as a vm.Script,
+  // which has no dynamic-import hook.
+  supported: { 'dynamic-import': false },
+  plugins: [hbsEsbuildPlugin(), vendorExternal, markPackages],
 });
+const vendor = await build({
+  ...common,
+  entryPoints: Object.fromEntries(Object.entries(VENDOR).map(([name, file]) => [file, `vendor:${name}`])),
+  outdir: 'dist/vendor',
+  outExtension: { '.js': '.cjs' },
+  plugins: [vendorEntries, markPackages],
+});
+for (const [name, output] of Object.entries(vendor.metafile.outputs)) result.metafile.outputs[name] = output;
 await writeFile('dist/meta.json', JSON.stringify(result.metafile));
 const launcher = await readFile(new URL('./launcher.cjs', import.meta.url), 'utf8');
 await writeFile('dist/launcher.cjs', launcher.replace('__PROXYGEN_VERSION__', pkg.version));

@@ -25,7 +25,8 @@ function packagesLoadedBy(args: string[], cwd: string): string[] {
 const LAZY = ['undici', 'ws', '@inquirer/core', '@inquirer/prompts', 'chalk', 'fast-check'];
 
 describe('bundle loading (a real run of the built CLI)', () => {
-  it('ships one bundle, a launcher and a code cache for the Node that built it', () => {
+  it('ships the main bundle, a launcher, a code cache for the Node that built it, and the vendor files', () => {
+    for (const name of ['undici', 'ws', 'inquirer-prompts']) expect(existsSync(join(DIST, 'vendor', `${name}.cjs`)), name).toBe(true);
     expect(existsSync(join(DIST, 'proxygen.cjs'))).toBe(true);
     expect(existsSync(join(DIST, 'launcher.cjs'))).toBe(true);
     expect(existsSync(join(DIST, `proxygen.${process.version}.v8cache`))).toBe(true);
@@ -66,10 +67,14 @@ describe('bundle loading (a real run of the built CLI)', () => {
     expect(loaded).not.toContain('@inquirer/prompts');
   });
 
-  it('the metafile lists every package in the one bundle (so the marks cover them all)', () => {
+  it('the metafile: verify and init libraries live in their own files, everything else in the main bundle', () => {
     const meta = JSON.parse(readFileSync(join(DIST, 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
-    expect(Object.keys(meta.outputs)).toEqual(['dist/proxygen.cjs']);
-    const inputs = Object.keys(meta.outputs['dist/proxygen.cjs']!.inputs).join('\n');
-    for (const name of ['undici', 'ws', '@inquirer/prompts', 'zod', 'yaml', 'commander']) expect(inputs).toContain(`node_modules/${name}/`);
+    expect(Object.keys(meta.outputs).sort()).toEqual(['dist/proxygen.cjs', 'dist/vendor/inquirer-prompts.cjs', 'dist/vendor/undici.cjs', 'dist/vendor/ws.cjs']);
+    const inputs = (file: string) => Object.keys(meta.outputs[file]!.inputs).join('\n');
+    for (const name of ['zod', 'yaml', 'commander', 'handlebars', 'ipaddr.js']) expect(inputs('dist/proxygen.cjs')).toContain(`node_modules/${name}/`);
+    for (const name of ['undici', 'ws', '@inquirer/', 'iconv-lite']) expect(inputs('dist/proxygen.cjs')).not.toContain(`node_modules/${name}`);
+    expect(inputs('dist/vendor/undici.cjs')).toContain('node_modules/undici/');
+    expect(inputs('dist/vendor/ws.cjs')).toContain('node_modules/ws/');
+    expect(inputs('dist/vendor/inquirer-prompts.cjs')).toContain('node_modules/@inquirer/prompts/');
   });
 });
