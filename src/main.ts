@@ -1,9 +1,11 @@
-// The only place that turns errors into output and exit codes. Nothing is imported statically:
-// each command's modules are initialised only when it runs (`--version` is answered earlier, in
-// the launcher, before the bundle is even read).
+// The only place that turns errors into output and exit codes. Only stdio (node:fs alone) is
+// imported statically: each command's modules are initialised only when it runs (`--version` is
+// answered earlier, in the launcher, before the bundle is even read).
+import { writeErr, writeOut } from './io/stdio.js';
+
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
-    process.stdout.write(`${__PROXYGEN_VERSION__}\n`);
+    writeOut(`${__PROXYGEN_VERSION__}\n`);
     return 0;
   }
   const [{ buildCli, CommanderError }, { EXIT, ExitError, UserError }] = await Promise.all([import('./cli.js'), import('./errors.js')]);
@@ -15,14 +17,14 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof UserError) {
       // `file:line:col key: message` lines stay bare so editors and CI annotations can parse them.
       const lines = error.message.split('\n').map((line) => (/^[^\s:]+:\d+:\d+ /.test(line) ? line : `proxygen: ${line}`));
-      process.stderr.write(`${lines.join('\n')}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      writeErr(`${lines.join('\n')}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
       return error.code;
     }
     if (error instanceof CommanderError) {
       const shown = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
       return shown ? EXIT.ok : EXIT.usage;
     }
-    process.stderr.write(`proxygen: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
+    writeErr(`proxygen: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
     return 70;
   }
 }

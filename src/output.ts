@@ -1,3 +1,5 @@
+import { isTerminal } from './io/stdio.js';
+
 export interface GlobalOptions {
   config: string;
   json?: boolean;
@@ -11,7 +13,7 @@ let paint: Record<'green' | 'yellow' | 'dim' | 'red', Paint> = { green: plain, y
 /** chalk loads only when colour can show (a terminal, or FORCE_COLOR): cron and CI never pay for it. */
 export async function configureColor(options: { color?: boolean }): Promise<void> {
   const env = process.env;
-  const wanted = options.color !== false && !('NO_COLOR' in env) && (env.FORCE_COLOR !== undefined ? env.FORCE_COLOR !== '0' : !!(process.stdout.isTTY || process.stderr.isTTY));
+  const wanted = options.color !== false && !('NO_COLOR' in env) && (env.FORCE_COLOR !== undefined ? env.FORCE_COLOR !== '0' : isTerminal(1) || isTerminal(2));
   if (!wanted) return;
   const { default: chalk } = await import('chalk');
   if (chalk.level > 0) paint = { green: chalk.green, yellow: chalk.yellow, dim: chalk.dim, red: chalk.red };
@@ -30,7 +32,7 @@ const FRAMES = ['-', '\\', '|', '/'];
 
 /** A one-line spinner on an interactive stderr; silent under cron. Returns the stop function. */
 export function spinner(label: string, enabled: boolean): () => void {
-  if (!enabled || !process.stderr.isTTY) return () => undefined;
+  if (!enabled || !isTerminal(2)) return () => undefined;
   let frame = 0;
   const timer = setInterval(() => process.stderr.write(`\r${FRAMES[frame++ % FRAMES.length]} ${label}`), 100);
   return () => {

@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tempProject } from './helpers/cli.js';
+import { BIN, cli, tempProject } from './helpers/cli.js';
 import { FIXTURES } from './helpers/project.js';
 
 const PILOT = 'preset: pilot\ndomain: pilot.example.com\n';
@@ -25,6 +26,19 @@ describe('proxygen (global)', () => {
     expect(result.stdout).toMatch(/render \[options\]/);
     expect(result.stdout).toMatch(/schema \[options\]/);
     expect(result.stdout).toMatch(/presets \[options\]/);
+  });
+
+  it('a reader that went away (`| true`) is not an error: exit 0, nothing on stderr', () => {
+    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" schema | true; echo "exit \${PIPESTATUS[0]}"`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(result.stdout).toBe('exit 0\n');
+    expect(result.stderr).toBe('');
+  });
+
+  it('output to a file or /dev/null is written whole', () => {
+    const dir = tempProject(PILOT);
+    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" schema > schema.json && "${process.execPath}" "${BIN}" render > /dev/null`], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(result).toMatchObject({ status: 0, stderr: '' });
+    expect(readFileSync(join(dir, 'schema.json'), 'utf8')).toBe(cli(['schema']).stdout);
   });
 
   it('render --help shows examples', () => {

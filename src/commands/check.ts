@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { driftFindings } from '../check/drift.js';
 import { detectKind, KINDS, type Kind } from '../check/kinds.js';
@@ -17,6 +16,7 @@ import type { GlobalOptions } from '../output.js';
 import { gapsFor } from '../targets/capabilities.js';
 import { validateCloudflared } from '../validate/cloudflared.js';
 import { validateNgrok } from '../validate/ngrok.js';
+import { writeOut } from '../io/stdio.js';
 
 export interface CheckOptions extends GlobalOptions {
   format?: string;
@@ -57,9 +57,8 @@ async function checkFile(kind: Kind, file: string, text: string, strict: boolean
 async function checkFiles(paths: string[], options: CheckOptions): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const path of paths) {
-    const text = await readFile(path, 'utf8').catch(() => {
-      throw new UserError(`${path}: cannot read`, 'check the path');
-    });
+    const text = await readIfExists(path).catch(() => null);
+    if (text === null) throw new UserError(`${path}: cannot read`, 'check the path');
     const kind = (options.kind as Kind | undefined) ?? detectKind(path, text);
     if (!kind) throw new UserError(`${path}: cannot tell what kind of file this is`, `pass --kind ${KINDS.join('|')}`);
     findings.push(...(await checkFile(kind, path, text, !!options.strict)));
@@ -113,6 +112,6 @@ export async function run(paths: string[], options: CheckOptions): Promise<void>
   if (!FORMATS.includes(format)) throw new UserError(`--format ${format}: unknown format`, `use one of ${FORMATS.join(', ')}`);
   if (options.kind && !(KINDS as readonly string[]).includes(options.kind)) throw new UserError(`--kind ${options.kind}: unknown kind`, `use one of ${KINDS.join(', ')}`);
   const findings = sortFindings(paths.length ? await checkFiles(paths, options) : await checkProject(options));
-  process.stdout.write(formatReport(findings, format, __PROXYGEN_VERSION__));
+  writeOut(formatReport(findings, format, __PROXYGEN_VERSION__));
   if (findings.some((f) => f.severity === 'error')) throw new ExitError(EXIT.findings);
 }

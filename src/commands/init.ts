@@ -13,6 +13,7 @@ import { style, type GlobalOptions } from '../output.js';
 import { loadProject } from '../project.js';
 import { jsonSchema } from './schema.js';
 import { writeProject } from './render.js';
+import { writeErr, writeOut } from '../io/stdio.js';
 
 export interface InitOptions extends GlobalOptions, Partial<Record<'preset' | 'domain' | 'upstream' | 'tls' | 'email' | 'cert' | 'key' | 'tunnel' | 'cloudflareTunnel' | 'credentialsFile' | 'targets', string>> {
   from?: string;
@@ -75,12 +76,12 @@ export async function run(options: InitOptions): Promise<void> {
   const configPath = resolve(options.config);
   const interactive = !options.yes && !!process.stdin.isTTY;
   const imported = options.from ? await importFrom(options.from, options.fromKind) : undefined;
-  for (const warning of imported?.warnings ?? []) process.stderr.write(`${style.warn('warning:')} ${warning}\n`);
+  for (const warning of imported?.warnings ?? []) writeErr(`${style.warn('warning:')} ${warning}\n`);
   const existing = await readIfExists(configPath);
   const shown = relative(process.cwd(), configPath) || configPath;
   if (existing !== null && !options.force) {
     const proposed = await collect(options, imported, null).then((answers) => composeConfig(answers, imported, options.from), () => null);
-    if (proposed !== null && proposed !== existing) process.stdout.write(`${unifiedDiff(existing, proposed, shown).trimEnd()}\n`);
+    if (proposed !== null && proposed !== existing) writeOut(`${unifiedDiff(existing, proposed, shown).trimEnd()}\n`);
     throw new UserError(`${shown} exists; nothing was written`, `proxygen init --force (with the same flags) replaces it${proposed !== null && proposed !== existing ? ' with what the diff above shows' : ''}`);
   }
   let answers: Answers;
@@ -88,34 +89,34 @@ export async function run(options: InitOptions): Promise<void> {
   try {
     answers = await collect(options, imported, interactive ? await prompter() : null);
     if (interactive) {
-      process.stdout.write(`\n${composeConfig(answers, imported, options.from)}\n`);
+      writeOut(`\n${composeConfig(answers, imported, options.from)}\n`);
       accepted = await (await import('@inquirer/prompts')).confirm({ message: `Write ${shown} and render?`, default: true });
     }
   } catch (error) {
     if ((error as Error).name === 'ExitPromptError') {
-      process.stderr.write('cancelled; nothing was written\n');
+      writeErr('cancelled; nothing was written\n');
       throw new ExitError(130);
     }
     throw error;
   }
   if (!accepted) {
-    process.stderr.write('nothing was written\n');
+    writeErr('nothing was written\n');
     return;
   }
   const text = composeConfig(answers, imported, options.from);
   // The same loader `render` uses: a config init writes always loads.
   const { source, config } = parseConfigText(configPath, text);
   resolveConfig(config, source);
-  if (existing !== null && existing !== text) process.stdout.write(`${unifiedDiff(existing, text, shown).trimEnd()}\n`);
+  if (existing !== null && existing !== text) writeOut(`${unifiedDiff(existing, text, shown).trimEnd()}\n`);
   await writeFileAtomic(join(dirname(configPath), SCHEMA_FILE), `${JSON.stringify(jsonSchema(), null, 2)}\n`);
   await writeFileAtomic(configPath, text);
   const project = await loadProject(configPath);
   const { results } = await writeProject(project);
   const steps = nextSteps(answers, configPath, relative(process.cwd(), project.outputDir) || '.', project.plan.allowlists.length > 0);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ config: configPath, schema: join(dirname(configPath), SCHEMA_FILE), answers, warnings: imported?.warnings ?? [], files: results, nextSteps: steps }, null, 2)}\n`);
+    writeOut(`${JSON.stringify({ config: configPath, schema: join(dirname(configPath), SCHEMA_FILE), answers, warnings: imported?.warnings ?? [], files: results, nextSteps: steps }, null, 2)}\n`);
     return;
   }
   const outputDir = relative(process.cwd(), project.outputDir) || '.';
-  process.stdout.write(`wrote ${shown} and ${SCHEMA_FILE}; rendered ${results.length} files under ${outputDir}/\n\nNext steps:\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}\n`);
+  writeOut(`wrote ${shown} and ${SCHEMA_FILE}; rendered ${results.length} files under ${outputDir}/\n\nNext steps:\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}\n`);
 }

@@ -1,5 +1,6 @@
 import { PRESETS } from '../presets/index.js';
 import type { GlobalOptions } from '../output.js';
+import { writeOut } from '../io/stdio.js';
 
 export async function run(options: GlobalOptions): Promise<void> {
   const rows = Object.entries(PRESETS).map(([name, preset]) => ({
@@ -10,11 +11,11 @@ export async function run(options: GlobalOptions): Promise<void> {
     routes: (preset.values.routes ?? []).length,
   }));
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    writeOut(`${JSON.stringify(rows, null, 2)}\n`);
     return;
   }
   const width = Math.max(...rows.map((r) => r.name.length));
   const lines = rows.map((r) => `${r.name.padEnd(width)}  ${r.summary} [seed ${r.seed}]`);
   lines.push(`${'none'.padEnd(width)}  no defaults: set upstream and routes yourself`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  writeOut(`${lines.join('\n')}\n`);
 }

@@ -1,4 +1,4 @@
-import { copyFile, rename, rm } from 'node:fs/promises';
+import { copyFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MetaRejected, validateMeta } from '../allowlist/validate.js';
 import { EXIT, UserError } from '../errors.js';
@@ -15,6 +15,7 @@ import { buildPlan } from '../plan/plan.js';
 import { loadProject, type Project } from '../project.js';
 import { nginxAllowlistFile } from '../targets/nginx.js';
 import { allowlistDependentPaths, renderTargets } from '../targets/index.js';
+import { writeErr, writeOut } from '../io/stdio.js';
 
 export interface RefreshOptions extends GlobalOptions {
   source?: string;
@@ -60,14 +61,14 @@ function diffLists(before: Record<string, string[] | null>, after: Record<string
 async function swapFiles(outputDir: string, changed: { path: string; content: string; mode: number; previous: string | null }[]): Promise<() => Promise<void>> {
   for (const file of changed) {
     const target = join(outputDir, file.path);
-    if (file.previous !== null) await copyFile(target, `${target}.bak`);
+    if (file.previous !== null) copyFileSync(target, `${target}.bak`);
     await writeFileAtomic(target, file.content, file.mode);
   }
   return async () => {
     for (const file of changed) {
       const target = join(outputDir, file.path);
-      if (file.previous === null) await rm(target, { force: true });
-      else await rename(`${target}.bak`, target);
+      if (file.previous === null) rmSync(target, { force: true });
+      else renameSync(`${target}.bak`, target);
     }
   };
 }
@@ -94,7 +95,7 @@ export async function run(options: RefreshOptions): Promise<void> {
   try {
     await refresh(project, options, { timeoutMs, retries, outputDir, reloadCommand: config.reload_command ?? (options.reload ? defaultReload(project) : undefined) });
   } finally {
-    await release();
+    release();
   }
 }
 
@@ -133,11 +134,11 @@ async function refresh(project: Project, options: RefreshOptions, env: { timeout
   }
   const now = new Date().toISOString();
   const report = (result: object) => {
-    if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (options.json) writeOut(`${JSON.stringify(result, null, 2)}\n`);
   };
   if (fetched.status === 'not-modified') {
     if (!options.dryRun) await writeState(env.outputDir, { ...state, etag: fetched.etag, checked: now });
-    if (options.verbose) process.stdout.write(`unchanged: ${source} answered 304 Not Modified\n`);
+    if (options.verbose) writeOut(`unchanged: ${source} answered 304 Not Modified\n`);
     return report({ changed: false, notModified: true, etag: fetched.etag ?? null, lists: [] });
   }
   let data: Record<string, string[]>;
@@ -159,12 +160,12 @@ async function refresh(project: Project, options: RefreshOptions, env: { timeout
   const newState: State = { ...state, etag: fetched.etag, sections, checked: now, fetched: now, allowlists: Object.fromEntries(Object.entries(next).map(([name, cidrs]) => [name, { cidrs, fetched: now }])) };
   const summary = { changed: changed.length > 0, etag: fetched.etag ?? null, added: changes.reduce((n, c) => n + c.added.length, 0), removed: changes.reduce((n, c) => n + c.removed.length, 0), lists: changes, files: changed.map((f) => f.path) };
   if (options.dryRun) {
-    if (!options.json) process.stdout.write(changed.map((f) => unifiedDiff(f.previous ?? '', f.content, f.path)).join('\n') + (changed.length ? '\n' : 'no change\n'));
+    if (!options.json) writeOut(changed.map((f) => unifiedDiff(f.previous ?? '', f.content, f.path)).join('\n') + (changed.length ? '\n' : 'no change\n'));
     return report({ ...summary, dryRun: true });
   }
   if (changed.length === 0) {
     await writeState(env.outputDir, newState);
-    if (options.verbose) process.stdout.write('unchanged: the lists on disk are current\n');
+    if (options.verbose) writeOut('unchanged: the lists on disk are current\n');
     return report(summary);
   }
   const restore = await swapFiles(env.outputDir, changed);
@@ -174,13 +175,13 @@ async function refresh(project: Project, options: RefreshOptions, env: { timeout
     await restore();
     throw fail(`${failed.target} rejected the new lists, previous files restored: ${failed.output.split('\n')[0] ?? ''}`, EXIT.rolledBack);
   }
-  for (const missing of checks.filter((c) => c.missing)) process.stderr.write(`proxygen: warning: ${missing.target} not found, the new lists were not validated by it\n`);
+  for (const missing of checks.filter((c) => c.missing)) writeErr(`proxygen: warning: ${missing.target} not found, the new lists were not validated by it\n`);
   await writeState(env.outputDir, newState);
   const reloaded = await reload(env.reloadCommand);
   if (options.verbose) {
     const lines = changes.map((c) => `${c.name}: ${c.after} ranges (+${c.added.length} -${c.removed.length})`);
     lines.push(...checks.filter((c) => c.ok).map((c) => `${c.target}: valid`), reloaded ? `reloaded: ${reloaded}` : 'not reloaded (use --reload or reload_command)');
-    process.stdout.write(`${lines.join('\n')}\n`);
+    writeOut(`${lines.join('\n')}\n`);
   }
   report({ ...summary, validated: checks.map((c) => ({ target: c.target, ok: c.ok, missing: c.missing })), reloaded });
 }

@@ -6,6 +6,7 @@ import { readIfExists, writeFileAtomic } from '../io/write.js';
 import { style, type GlobalOptions } from '../output.js';
 import { loadProject } from '../project.js';
 import { gapsFor } from '../targets/capabilities.js';
+import { writeOut } from '../io/stdio.js';
 
 export interface RenderOptions extends GlobalOptions {
   target?: string[];
@@ -56,13 +57,13 @@ export async function run(options: RenderOptions): Promise<void> {
     const wanted = typeof options.stdout === 'string' ? options.stdout : undefined;
     const picked = wanted ? files.find((f) => f.path === wanted) : files.filter((f) => f.path !== 'README.md' && !isAllowlist(f.path)).length === 1 ? files.find((f) => f.path !== 'README.md' && !isAllowlist(f.path)) : undefined;
     if (!picked) throw new UserError(wanted ? `--stdout ${wanted}: not a rendered file` : '--stdout needs a file when several are rendered', `one of: ${files.map((f) => f.path).join(', ')}`);
-    process.stdout.write(picked.content);
+    writeOut(picked.content);
     return;
   }
 
   const { results, diffs, gaps } = await writeProject(project, options);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ output: outputDir, dryRun: !!options.dryRun, allowlists: project.allowlistOrigin, files: results, gaps }, null, 2)}\n`);
+    writeOut(`${JSON.stringify({ output: outputDir, dryRun: !!options.dryRun, allowlists: project.allowlistOrigin, files: results, gaps }, null, 2)}\n`);
     return;
   }
   const shownDir = relative(process.cwd(), outputDir) || '.';
@@ -75,5 +76,5 @@ export async function run(options: RenderOptions): Promise<void> {
     for (const line of list) lines.push(style.warn(`${target}: ${line}`));
   }
   if (diffs.length) lines.push('', ...diffs);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  writeOut(`${lines.join('\n')}\n`);
 }

@@ -8,6 +8,7 @@ import { reachable } from '../io/dial.js';
 import { closeAgents } from '../io/http-client.js';
 import { runProbes, type ProbeResult } from '../probe/run.js';
 import { resolveTarget } from '../probe/target.js';
+import { isTerminal, writeOut } from '../io/stdio.js';
 
 export interface VerifyOptions extends GlobalOptions {
   connectTo?: string;
@@ -44,7 +45,7 @@ function table(results: ProbeResult[]): string {
 
 /** A progress line on a terminal while sockets are held idle; nothing under cron or CI. */
 function holdProgress(holdMs: number): () => void {
-  if (!process.stderr.isTTY || holdMs <= 0) return () => undefined;
+  if (!isTerminal(2) || holdMs <= 0) return () => undefined;
   const started = Date.now();
   const timer = setInterval(() => process.stderr.write(`\rholding idle sockets: ${Math.round((Date.now() - started) / 1000)}/${Math.round(holdMs / 1000)} s `), 1000);
   return () => {
@@ -81,7 +82,7 @@ export async function run(url: string | undefined, options: VerifyOptions): Prom
   if (options.json) {
     const failed = results.filter((r) => !r.ok).length;
     const skipped = results.filter((r) => r.skipped).length;
-    process.stdout.write(`${JSON.stringify({ target: { url: url ?? null, domain: target.domain, port: target.port, connect: `${target.connectHost}:${target.connectPort}` }, checks: results, summary: { passed: results.length - failed - skipped, failed, skipped } }, null, 2)}\n`);
-  } else process.stdout.write(table(results));
+    writeOut(`${JSON.stringify({ target: { url: url ?? null, domain: target.domain, port: target.port, connect: `${target.connectHost}:${target.connectPort}` }, checks: results, summary: { passed: results.length - failed - skipped, failed, skipped } }, null, 2)}\n`);
+  } else writeOut(table(results));
   if (results.some((r) => !r.ok)) throw new ExitError(EXIT.findings);
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { normalize } from 'node:path';
 import { parseConfigText } from '../config/load.js';
 import type { ConfigFile } from '../config/schema.js';
@@ -9,7 +9,7 @@ export async function readConfigFile(path: string): Promise<{ source: ConfigSour
   const file = normalize(path);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`${file}: no such file`, 'create one with `proxygen init`, or pass --config FILE');

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 
 export interface FetchOptions {
   source: string;
@@ -21,7 +21,7 @@ export class FetchFailed extends Error {}
 export async function fetchMeta(options: FetchOptions): Promise<FetchResult> {
   if (!/^https?:\/\//.test(options.source)) {
     try {
-      return { status: 'ok', body: await readFile(options.source, 'utf8') };
+      return { status: 'ok', body: readFileSync(options.source, 'utf8') };
     } catch (error) {
       throw new FetchFailed(`${options.source}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }

@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-
 export interface RunResult {
   code: number;
   stdout: string;
@@ -9,6 +7,9 @@ export interface RunResult {
 
 /** Runs a tool without a shell; a missing binary is reported, not thrown. */
 export function runTool(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  // Loaded on first use: child_process brings net and the stream stack, and a dry run never
+  // starts a process.
+  const { execFile } = process.getBuiltinModule('node:child_process');
   return new Promise((resolvePromise) => {
     const child = execFile(file, args, { env: options.env ?? process.env, timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

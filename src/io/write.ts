@@ -1,38 +1,41 @@
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+
+// Synchronous calls behind async signatures: loading node:fs/promises costs a short command
+// about 2 ms, more than reading and writing its few small files takes.
 
 let tempCounter = 0;
 
 /** Temp file in the same directory, fsync, rename, fsync the directory: all or nothing. */
 export async function writeFileAtomic(path: string, content: string, mode = 0o644): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.${basename(path)}.${process.pid}.${(tempCounter++).toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
   try {
-    const handle = await open(temp, 'wx', mode);
+    const fd = openSync(temp, 'wx', mode);
     try {
-      await handle.writeFile(content);
-      await handle.chmod(mode);
-      await handle.sync();
+      writeFileSync(fd, content);
+      fchmodSync(fd, mode);
+      fsyncSync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
-    await rename(temp, path);
+    renameSync(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
+    rmSync(temp, { force: true });
     throw error;
   }
-  const dirHandle = await open(dir, 'r');
+  const dirFd = openSync(dir, 'r');
   try {
-    await dirHandle.sync();
+    fsyncSync(dirFd);
   } finally {
-    await dirHandle.close();
+    closeSync(dirFd);
   }
 }
 
 export async function readIfExists(path: string): Promise<string | null> {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
@@ -42,7 +45,7 @@ export async function readIfExists(path: string): Promise<string | null> {
 /** Every file under `dir`, relative to it (none when `dir` does not exist). */
 export async function listFiles(dir: string): Promise<string[]> {
   try {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    const entries = readdirSync(dir, { recursive: true, withFileTypes: true });
     return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
   } catch {
     return [];
