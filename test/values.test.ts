@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import * as v from '../src/config/values.js';
 
-const cases: [string, z.ZodType, string, boolean][] = [
+const cases: [string, z.ZodMiniType, string, boolean][] = [
   ['host', v.hostName, 'pilot.example.com', true],
   ['host', v.hostName, 'localhost', true],
   ['host', v.hostName, 'xn--bcher-kva.example', true],

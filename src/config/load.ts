@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { UserError } from '../errors.js';
 import { formatKeyPath, locate, type KeyPath } from './locate.js';
 import { configFileSchema, type ConfigFile } from './schema.js';

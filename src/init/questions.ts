@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PRESET_NAMES, TARGET_NAMES, type PresetName, type TargetName } from '../config/schema.js';
 import { absoluteFile, email, hostName, tunnelName, upstreamUrl } from '../config/values.js';
 import type { Imported } from '../import/index.js';
@@ -26,7 +26,7 @@ export interface Question {
   kind: 'select' | 'multi' | 'input';
   choices?: readonly string[];
   /** The same zod pieces the config file is validated with: one source of truth for messages. */
-  schema: z.ZodType;
+  schema: z.ZodMiniType;
   when?: (answers: Partial<Answers>) => boolean;
   defaultValue: (answers: Partial<Answers>, imported?: Imported) => string | string[] | undefined;
   optional?: boolean;
@@ -75,7 +75,7 @@ export const QUESTIONS: Question[] = [
     message: 'Outputs to render',
     kind: 'multi',
     choices: TARGET_NAMES,
-    schema: z.array(z.enum(TARGET_NAMES)).min(1, 'pick at least one target'),
+    schema: z.array(z.enum(TARGET_NAMES)).check(z.minLength(1, 'pick at least one target')),
     defaultValue: (answers) => ['nginx', 'caddy', ...(answers.tunnel === 'cloudflare' ? ['cloudflared'] : answers.tunnel === 'ngrok' ? ['ngrok'] : [])],
   },
 ];
