@@ -1,11 +1,13 @@
 import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import * as v from './values.js';
 
 // zod/mini, not classic zod: the same core and issues, without the dozens of methods classic
 // attaches to every schema object (building this schema was several ms of every command).
 // One parse per process: zod's JIT-compiled object parsers cost more to build than they save.
-// English messages are configured explicitly; mini loads no locale of its own.
-z.config({ jitless: true, ...z.locales.en() });
+// English messages are configured explicitly (this one locale, not all of z.locales); mini
+// loads no locale of its own.
+z.config({ jitless: true, ...en() });
 
 export const PRESET_NAMES = ['pilot', 'pilot-app', 'pipelit', 'pipegate', 'none'] as const;
 // The sections the bundled snapshot carries, so render can always seed a list offline.
