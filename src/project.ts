@@ -19,12 +19,16 @@ export interface Project {
   allowlistOrigin: string | null;
 }
 
-/** Config file -> validated config -> plan -> files in memory. Reads only; writes nothing. */
-export async function loadProject(configPath: string, options: { out?: string; targets?: TargetName[]; render?: boolean } = {}): Promise<Project> {
+/**
+ * Config file -> validated config -> plan -> files in memory. Reads only; writes nothing.
+ * `seed: false` leaves allowlists empty in the plan, for refresh-allowlist, which reads the
+ * current lists from disk and would otherwise merge the bundled snapshot for nothing.
+ */
+export async function loadProject(configPath: string, options: { out?: string; targets?: TargetName[]; render?: boolean; seed?: boolean } = {}): Promise<Project> {
   const { source, config: file } = await readConfigFile(configPath);
   const config = resolveConfig(file, source);
   const outputDir = resolve(options.out ?? resolve(configPath, '..', config.output));
-  const { cidrs, origin } = await seedAllowlists(config, outputDir);
+  const { cidrs, origin } = options.seed === false ? { cidrs: {}, origin: null } : await seedAllowlists(config, outputDir);
   const plan = buildPlan(config, basename(configPath), cidrs);
   const targets = options.targets ?? config.targets;
   return { source, configPath, config, plan, outputDir, targets, files: options.render === false ? [] : renderTargets(plan, targets, config.preset), allowlistOrigin: origin };

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { strictCidr } from '../src/allowlist/validate.js';
 import { canonicalCidr, mergeCidrs } from '../src/plan/cidr.js';
 import { FIXTURES } from './helpers/project.js';
 
@@ -38,4 +41,43 @@ describe('CIDR merge', () => {
     ['2001:DB8:0:0::1', '2001:db8::1/128'],
     ['2001:db8::/32', '2001:db8::/32'],
   ])('canonical %s -> %s', (input, expected) => expect(canonicalCidr(input)).toBe(expected));
+});
+
+describe('strictCidr: only public unicast ranges', () => {
+  it.each([
+    ['4.0.0.0/8', null],
+    ['192.30.252.0/22', null],
+    ['2a0a:a440::/29', null],
+    ['10.0.0.0/8', 'private'],
+    ['100.64.0.0/10', 'carrierGradeNat'],
+    ['224.0.0.0/4', 'multicast'],
+    ['192.0.2.0/24', 'reserved'],
+    ['255.255.255.255', 'broadcast'],
+    ['fe80::/10', 'linkLocal'],
+    ['fc00::/7', 'uniqueLocal'],
+    ['ff02::/16', 'multicast'],
+    ['2001:db8::/32', 'reserved'],
+    ['::1', 'loopback'],
+  ])('%s -> %s', (entry, range) => {
+    if (range === null) expect(strictCidr(entry)).toBe(canonicalCidr(entry));
+    else expect(() => strictCidr(entry)).toThrow(`is not a public unicast range (${range})`);
+  });
+
+  it('agrees with ipaddr.js range() on random addresses of both families', () => {
+    const v4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
+    const v6 = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }).map((parts) => parts.map((p) => p.toString(16)).join(':'));
+    fc.assert(
+      fc.property(fc.oneof(v4, v6, fc.constantFrom('fe80::1', '2001:db8::1', '100::', '2002::1', '64:ff9b::1')), (address) => {
+        const usable = ['unicast', 'global'].includes(ipaddr.parse(address).range());
+        let accepted = true;
+        try {
+          strictCidr(address);
+        } catch {
+          accepted = false;
+        }
+        expect(accepted).toBe(usable);
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });

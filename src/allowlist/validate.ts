@@ -6,6 +6,39 @@ export class MetaRejected extends Error {}
 
 const USABLE_RANGES = new Set(['unicast', 'global']);
 
+type SpecialRanges = Record<string, [{ octets?: number[]; parts?: number[] }, number] | [{ octets?: number[]; parts?: number[] }, number][]>;
+
+/**
+ * The first octet (IPv4) or hextet (IPv6) of every range ipaddr.js gives a special name, read
+ * from its own table: an address outside them is plain unicast, so most of thousands of entries
+ * skip walking that table one by one.
+ */
+function leadingUnits(ranges: SpecialRanges, unitBits: number): Set<number> {
+  const units = new Set<number>();
+  for (const value of Object.values(ranges)) {
+    const list = (Array.isArray(value[0]) ? value : [value]) as [{ octets?: number[]; parts?: number[] }, number][];
+    for (const [addr, bits] of list) {
+      const first = (addr.octets ?? addr.parts)![0]!;
+      const span = bits >= unitBits ? 1 : 2 ** (unitBits - bits);
+      for (let unit = first; unit < first + span; unit++) units.add(unit);
+    }
+  }
+  return units;
+}
+
+let special: { v4: Set<number>; v6: Set<number> } | undefined;
+
+/** The special range an address falls in, or null for plain unicast. */
+function specialRange(fast: { v6: boolean; parts: number[] }): string | null {
+  special ??= {
+    v4: leadingUnits((ipaddr.IPv4.prototype as unknown as { SpecialRanges: SpecialRanges }).SpecialRanges, 8),
+    v6: leadingUnits((ipaddr.IPv6.prototype as unknown as { SpecialRanges: SpecialRanges }).SpecialRanges, 16),
+  };
+  if (!(fast.v6 ? special.v6 : special.v4).has(fast.parts[0]!)) return null;
+  const range = (fast.v6 ? new ipaddr.IPv6(fast.parts) : new ipaddr.IPv4(fast.parts)).range();
+  return USABLE_RANGES.has(range) ? null : range;
+}
+
 /** One entry to canonical CIDR text, or a reason it is refused. */
 export function strictCidr(entry: unknown): string {
   if (typeof entry !== 'string') throw new MetaRejected(`entry ${JSON.stringify(entry)} is not a string`);
@@ -15,8 +48,8 @@ export function strictCidr(entry: unknown): string {
     const len = fast.bits < 0 ? (fast.v6 ? 128 : 32) : fast.bits;
     if (len === 0) throw new MetaRejected(`entry ${entry} would allow every address`);
     if (hasHostBits(fast, len)) throw new MetaRejected(`entry ${entry} has host bits set`);
-    const range = (fast.v6 ? new ipaddr.IPv6(fast.parts) : new ipaddr.IPv4(fast.parts)).range();
-    if (!USABLE_RANGES.has(range)) throw new MetaRejected(`entry ${entry} is not a public unicast range (${range})`);
+    const range = specialRange(fast);
+    if (range) throw new MetaRejected(`entry ${entry} is not a public unicast range (${range})`);
     return cidrText(fast, len);
   }
   let addr: ipaddr.IPv4 | ipaddr.IPv6;

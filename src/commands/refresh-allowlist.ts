@@ -83,7 +83,7 @@ async function reload(command: string | undefined): Promise<string | null> {
 
 export async function run(options: RefreshOptions): Promise<void> {
   // The files are rendered once, with the new lists; the current ones are read from disk.
-  const project = await loadProject(options.config, { render: false });
+  const project = await loadProject(options.config, { render: false, seed: false });
   const { plan, outputDir, config } = project;
   if (plan.allowlists.length === 0) throw new UserError('refresh-allowlist: the config has no allowlists', 'add one, e.g. allowlists: { github-hooks: { source: github-meta, sections: [hooks] } }');
   const timeoutMs = Number(options.timeout ?? 10) * 1000;

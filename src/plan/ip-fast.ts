@@ -11,18 +11,31 @@ export interface FastCidr {
 }
 
 const V4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
-const HEXTET = /^[0-9a-fA-F]{1,4}$/;
+/** 1-4 hex digits to their value, -1 for anything else (a loop: no regex or allocation per group). */
+function hextet(group: string): number {
+  if (group.length < 1 || group.length > 4) return -1;
+  let value = 0;
+  for (let i = 0; i < group.length; i++) {
+    const c = group.charCodeAt(i);
+    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
 
 function v6Parts(text: string): number[] | null {
-  const halves = text.split('::');
-  if (halves.length > 2) return null;
-  const left = halves[0] ? halves[0].split(':') : [];
-  const right = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  const groups = [...left, ...right];
-  if (!groups.every((g) => HEXTET.test(g))) return null;
-  if (halves.length === 1 ? groups.length !== 8 : groups.length > 7) return null;
-  const values = groups.map((g) => parseInt(g, 16));
-  return halves.length === 1 ? values : [...values.slice(0, left.length), ...new Array<number>(8 - groups.length).fill(0), ...values.slice(left.length)];
+  const gap = text.indexOf('::');
+  if (gap >= 0 && text.indexOf('::', gap + 1) >= 0) return null;
+  const head = gap < 0 ? text : text.slice(0, gap);
+  const tail = gap < 0 ? '' : text.slice(gap + 2);
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  if (gap < 0 ? left.length !== 8 : left.length + right.length > 7) return null;
+  const parts = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < left.length; i++) if ((parts[i] = hextet(left[i]!)) < 0) return null;
+  for (let i = 0; i < right.length; i++) if ((parts[8 - right.length + i] = hextet(right[i]!)) < 0) return null;
+  return parts;
 }
 
 export function parseCidrFast(text: string): FastCidr | null {
@@ -58,8 +71,20 @@ export function v6GroupsText(parts: number[]): string {
     if (j - i > bestLength) (best = i), (bestLength = j - i);
     i = j === i ? i + 1 : j;
   }
-  const hex = parts.map((p) => p.toString(16));
-  return best < 0 ? hex.join(':') : `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLength).join(':')}`;
+  let text = '';
+  let separate = false;
+  for (let i = 0; i < 8; i++) {
+    if (i === best) {
+      text += '::';
+      i += bestLength - 1;
+      separate = false;
+      continue;
+    }
+    if (separate) text += ':';
+    text += parts[i]!.toString(16);
+    separate = true;
+  }
+  return text;
 }
 
 /** Canonical text: dotted IPv4, RFC 5952 IPv6. */
