@@ -43,6 +43,15 @@ describe('CIDR merge', () => {
   ])('canonical %s -> %s', (input, expected) => expect(canonicalCidr(input)).toBe(expected));
 });
 
+describe('the bundled snapshot', () => {
+  it('holds canonical entries only (mergeCidrs prints an unmerged IPv6 entry as given)', () => {
+    const snapshot = JSON.parse(readFileSync(join(FIXTURES, 'github-meta-snapshot.json'), 'utf8')) as { sections: Record<string, string[]> };
+    const entries = Object.values(snapshot.sections).flat();
+    expect(entries.length).toBeGreaterThan(1000);
+    expect(entries.filter((entry) => strictCidr(entry) !== entry)).toEqual([]);
+  });
+});
+
 describe('strictCidr: only public unicast ranges', () => {
   it.each([
     ['4.0.0.0/8', null],

@@ -42,7 +42,8 @@ function specialRange(fast: { v6: boolean; parts: number[] }): string | null {
 /** One entry to canonical CIDR text, or a reason it is refused. */
 export function strictCidr(entry: unknown): string {
   if (typeof entry !== 'string') throw new MetaRejected(`entry ${JSON.stringify(entry)} is not a string`);
-  if (!/^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(entry)) throw new MetaRejected(`entry ${JSON.stringify(entry.slice(0, 60))} is not a CIDR`);
+  // The fast parser accepts only strict dotted IPv4 and hex IPv6; anything else meets the
+  // general checks below.
   const fast = parseCidrFast(entry);
   if (fast) {
     const len = fast.bits < 0 ? (fast.v6 ? 128 : 32) : fast.bits;
@@ -50,8 +51,11 @@ export function strictCidr(entry: unknown): string {
     if (hasHostBits(fast, len)) throw new MetaRejected(`entry ${entry} has host bits set`);
     const range = specialRange(fast);
     if (range) throw new MetaRejected(`entry ${entry} is not a public unicast range (${range})`);
+    // The strict IPv4 grammar (no leading zeros) makes the input its own canonical text.
+    if (!fast.v6) return fast.bits < 0 ? `${entry}/32` : entry;
     return cidrText(fast, len);
   }
+  if (!/^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(entry)) throw new MetaRejected(`entry ${JSON.stringify(entry.slice(0, 60))} is not a CIDR`);
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
   let bits: number;
   try {

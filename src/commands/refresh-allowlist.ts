@@ -44,15 +44,25 @@ function currentLists(project: Project, state: State, onDisk: Map<string, string
   return Object.fromEntries(
     project.plan.allowlists.map((list) => {
       const text = onDisk.get(nginxAllowlistFile(list.name));
-      const fromFile = text ? [...text.matchAll(/^allow (\S+);$/gm)].map((m) => m[1]!) : null;
+      const fromFile = text ? nginxAllowEntries(text) : null;
       return [list.name, fromFile ?? state.allowlists?.[list.name]?.cidrs ?? null];
     }),
   );
 }
 
+/** The `allow CIDR;` lines of an nginx allowlist file, in order. */
+function nginxAllowEntries(text: string): string[] {
+  const entries: string[] = [];
+  for (const line of text.split('\n')) if (line.startsWith('allow ') && line.endsWith(';')) entries.push(line.slice(6, -1));
+  return entries;
+}
+
 function diffLists(before: Record<string, string[] | null>, after: Record<string, string[]>): ListChange[] {
   return Object.entries(after).map(([name, list]) => {
-    const old = new Set(before[name] ?? []);
+    // The usual cron run: nothing changed. Both lists are merged and sorted the same way.
+    const previous = before[name];
+    if (previous && previous.length === list.length && previous.every((cidr, i) => cidr === list[i])) return { name, before: list.length, after: list.length, added: [], removed: [] };
+    const old = new Set(previous ?? []);
     const now = new Set(list);
     return { name, before: old.size, after: now.size, added: list.filter((c) => !old.has(c)), removed: [...old].filter((c) => !now.has(c)) };
   });

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { cidrText, parseCidrFast, v6GroupsText } from './ip-fast.js';
+import { cidrText, hasHostBits, parseCidrFast, v6GroupsText } from './ip-fast.js';
 
 // Merging runs on every refresh over thousands of ranges, so it avoids ipaddr.js' general parser
 // on the hot path: IPv4 as plain numbers, IPv6 as four 32-bit words. Inputs were validated before.
@@ -21,6 +21,8 @@ export function cidrContains(cidr: string, address: string): boolean {
 interface Range<T> {
   start: T;
   end: T;
+  /** The one input entry this range still is, when written canonically: printed as it came. */
+  text?: string;
 }
 
 /** `10.0.0.0/8` or a bare address, to its canonical text (`/32` or `/128` added). */
@@ -88,11 +90,6 @@ function v4Split({ start, end }: Range<number>, out: string[]): void {
 // about ten times slower on a cold start, where refresh spends its life.)
 type Words = [number, number, number, number];
 
-function v6Words(addr: string): Words {
-  const parts = parseCidrFast(addr)?.parts ?? ipaddr.IPv6.parse(addr).parts;
-  return [parts[0]! * 65536 + parts[1]!, parts[2]! * 65536 + parts[3]!, parts[4]! * 65536 + parts[5]!, parts[6]! * 65536 + parts[7]!];
-}
-
 /** The bits below a prefix of `bits` that fall in word `i`, as a uint32 mask. */
 function hostMask(bits: number, i: number): number {
   const keep = Math.min(32, Math.max(0, bits - 32 * i));
@@ -116,10 +113,18 @@ function follows(a: Words, b: Words): boolean {
 }
 
 function v6Range(text: string): Range<Words> {
-  const [addr, bits] = splitCidr(text, 128);
-  const words = v6Words(addr);
-  const start = words.map((w, i) => (w & ~hostMask(bits, i)) >>> 0) as Words;
-  return { start, end: start.map((w, i) => (w | hostMask(bits, i)) >>> 0) as Words };
+  const fast = parseCidrFast(text);
+  const bits = fast ? (fast.bits < 0 ? 128 : fast.bits) : splitCidr(text, 128)[1];
+  const parts = fast?.parts ?? ipaddr.IPv6.parse(splitCidr(text, 128)[0]).parts;
+  const start: Words = [0, 0, 0, 0];
+  const end: Words = [0, 0, 0, 0];
+  for (let i = 0; i < 4; i++) {
+    const mask = hostMask(bits, i);
+    start[i] = ((parts[2 * i]! * 65536 + parts[2 * i + 1]!) & ~mask) >>> 0;
+    end[i] = (start[i]! | mask) >>> 0;
+  }
+  const canonical = fast && fast.bits >= 0 && !hasHostBits(fast, bits);
+  return canonical ? { start, end, text } : { start, end };
 }
 
 function joinV6(ranges: Range<Words>[]): Range<Words>[] {
@@ -128,7 +133,10 @@ function joinV6(ranges: Range<Words>[]): Range<Words>[] {
   for (const range of ranges) {
     const last = joined[joined.length - 1];
     if (last && (compareWords(range.start, last.end) <= 0 || follows(last.end, range.start))) {
-      if (compareWords(range.end, last.end) > 0) last.end = range.end;
+      if (compareWords(range.end, last.end) > 0) {
+        last.end = range.end;
+        last.text = undefined;
+      }
     } else joined.push({ ...range });
   }
   return joined;
@@ -157,7 +165,11 @@ function blockFits(start: Words, hostBits: number, end: Words): boolean {
   return true;
 }
 
-function v6Split({ start, end }: Range<Words>, out: string[]): void {
+function v6Split({ start, end, text }: Range<Words>, out: string[]): void {
+  if (text) {
+    out.push(text);
+    return;
+  }
   let at: Words | null = start;
   while (at && compareWords(at, end) <= 0) {
     // The largest block that fits: blockFits only turns false as hostBits grows, so halve.
@@ -188,7 +200,11 @@ function nextBlock(start: Words, hostBits: number): Words | null {
   return carry ? null : next;
 }
 
-/** Like Python's ipaddress.collapse_addresses per family: IPv4 first, then IPv6, ascending. */
+/**
+ * Like Python's ipaddress.collapse_addresses per family: IPv4 first, then IPv6, ascending.
+ * Entries come in canonical text (what strictCidr and canonicalCidr return; bare addresses and
+ * host bits are handled too): an IPv6 entry that merges with no other is printed as given.
+ */
 export function mergeCidrs(cidrs: Iterable<string>): string[] {
   const v4: number[] = [];
   const v6: Range<Words>[] = [];
