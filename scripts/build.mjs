@@ -77,6 +77,10 @@ const vendor = await build({
   plugins: [vendorEntries, markPackages],
 });
 for (const [name, output] of Object.entries(vendor.metafile.outputs)) result.metafile.outputs[name] = output;
+// The launcher reads the bundle as latin1, which is only right for ASCII.
+const bundleBytes = await readFile('dist/proxygen.cjs');
+const nonAscii = bundleBytes.findIndex((byte) => byte > 127);
+if (nonAscii >= 0) throw new Error(`dist/proxygen.cjs has a non-ASCII byte at ${nonAscii}: ${bundleBytes.subarray(Math.max(0, nonAscii - 40), nonAscii + 10).toString('latin1')}`);
 await writeFile('dist/meta.json', JSON.stringify(result.metafile));
 const launcher = await readFile(new URL('./launcher.cjs', import.meta.url), 'utf8');
 await writeFile('dist/launcher.cjs', launcher.replace('__PROXYGEN_VERSION__', pkg.version));

@@ -16,7 +16,8 @@ const Module = require('node:module');
 
 const file = path.join(__dirname, 'proxygen.cjs');
 const cacheFile = path.join(__dirname, `proxygen.${process.version}.v8cache`);
-const source = fs.readFileSync(file, 'utf8');
+// The build guarantees an ASCII bundle: read as latin1, a plain copy instead of UTF-8 decoding.
+const source = fs.readFileSync(file, 'latin1');
 let cachedData;
 try {
   cachedData = fs.readFileSync(cacheFile);

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 
 export { CommanderError } from 'commander';
+import { writeErr, writeOut } from './io/stdio.js';
 import type { GlobalOptions } from './output.js';
 
 const EXAMPLES = {
@@ -43,105 +44,121 @@ async function prepare(options: GlobalOptions): Promise<void> {
   await configureColor(options);
 }
 
-export function buildCli(): Command {
+type Declare = (command: Command) => void;
+
+/** Each command's declaration; only the one being run is declared (help and typos get all). */
+const COMMANDS: Record<string, Declare> = {
+  init: (command) => {
+    withGlobals(command)
+      .description('write proxygen.yaml (asking what flags do not say) and render it')
+      .option('--preset <name>', 'pilot, pilot-app, pipelit, pipegate or none')
+      .option('--domain <host>', 'public domain name')
+      .option('--upstream <url>', 'where the app listens, e.g. http://127.0.0.1:9090')
+      .option('--tls <mode>', 'acme, files or off')
+      .option('--email <address>', "Let's Encrypt account email (tls acme)")
+      .option('--cert <file>', 'certificate file (tls files)')
+      .option('--key <file>', 'private key file (tls files)')
+      .option('--tunnel <provider>', 'none, cloudflare or ngrok')
+      .option('--cloudflare-tunnel <name>', 'the Cloudflare tunnel name or UUID (tunnel cloudflare)')
+      .option('--credentials-file <file>', "the Cloudflare tunnel's credentials JSON (tunnel cloudflare)")
+      .option('--targets <list>', 'comma list of nginx, caddy, cloudflared, ngrok')
+      .option('--from <file>', "read the app's own config first (Pilot config.yaml, PipeGate env file)")
+      .option('--from-kind <kind>', 'pilot or pipegate, when the file does not tell')
+      .option('-y, --yes', 'ask nothing: flags, then what --from found, then defaults')
+      .option('-f, --force', 'replace an existing proxygen.yaml (the diff is shown)')
+      .addHelpText('after', examples(EXAMPLES.init))
+      .action(async (options) => {
+        await prepare(options);
+        await (await import('./commands/init.js')).run(options);
+      });
+  },
+  render: (command) => {
+    withGlobals(command)
+      .description('write every target’s files under the output directory')
+      .option('-t, --target <name...>', 'only these targets (nginx, caddy, cloudflared, ngrok)')
+      .option('-o, --out <dir>', 'output directory (default: `output` from the config)')
+      .option('-n, --dry-run', 'show what would change, write nothing')
+      .option('--diff', 'print a unified diff of each change')
+      .addOption(new Option('--stdout [file]', 'print one rendered file instead of writing'))
+      .addHelpText('after', examples(EXAMPLES.render))
+      .action(async (options) => {
+        await prepare(options);
+        await (await import('./commands/render.js')).run(options);
+      });
+  },
+  check: (command) => {
+    withGlobals(command)
+      .description('CI: config valid, outputs match a fresh render and pass nginx -t, caddy validate, cloudflared and ngrok rules, lint')
+      .argument('[files...]', 'check these files instead of the project (kind from name or content)')
+      .option('--format <format>', 'text, json, sarif or github', 'text')
+      .option('--kind <kind>', 'nginx, caddy, cloudflared or ngrok (for files)')
+      .option('--strict', 'a missing validator binary is an error, not a warning')
+      .addHelpText('after', examples(EXAMPLES.check))
+      .action(async (files: string[], options) => {
+        await prepare(options);
+        await (await import('./commands/check.js')).run(files, options);
+      });
+  },
+  'refresh-allowlist': (command) => {
+    withGlobals(command)
+      .description('fetch GitHub meta ranges and swap the allowlist files safely (for cron)')
+      .option('--source <url|file>', 'meta API address or a saved response', 'https://api.github.com/meta')
+      .option('-n, --dry-run', 'print the diff, change nothing')
+      .option('--force', 'accept a list that shrank by more than half')
+      .option('--reload', 'reload the proxy after a change (reload_command, or systemctl reload nginx|caddy)')
+      .option('-v, --verbose', 'say what happened even when all is well')
+      .option('--timeout <seconds>', 'per request', '10')
+      .option('--retries <n>', 'on 5xx and network errors', '2')
+      .addHelpText('after', examples(EXAMPLES.refresh))
+      .action(async (options) => {
+        await prepare(options);
+        await (await import('./commands/refresh-allowlist.js')).run(options);
+      });
+  },
+  verify: (command) => {
+    withGlobals(command)
+      .description('live checks of the deployed proxy: TLS, redirect, headers, WebSockets, internal paths, webhooks')
+      .argument('[url]', 'where the site answers (default https://<domain>:<ports.https>)')
+      .option('--connect-to <host[:port]>', 'dial this address instead; Host and SNI stay the domain')
+      .option('--ca <file>', 'trust this CA (PEM) for a private certificate')
+      .option('-k, --insecure', 'do not verify the certificate')
+      .option('--source-address <ip>', 'the local address to probe from')
+      .option('--hold <duration>', 'keep WebSockets idle this long and prove they survive (e.g. 75s)')
+      .option('--connections <n>', 'hold N WebSockets at once and report how many survive')
+      .option('--probe-rate', 'send a burst to a rate-limited route and expect the rate status')
+      .option('--timeout <duration>', 'per request', '10s')
+      .addHelpText('after', examples(EXAMPLES.verify))
+      .action(async (url: string | undefined, options) => {
+        await prepare(options);
+        await (await import('./commands/verify.js')).run(url, options);
+      });
+  },
+  schema: (command) => {
+    withGlobals(command)
+      .description('print the JSON Schema of proxygen.yaml')
+      .addHelpText('after', examples(EXAMPLES.schema))
+      .action(async () => (await import('./commands/schema.js')).run());
+  },
+  presets: (command) => {
+    withGlobals(command)
+      .description('list the presets and the app each one serves')
+      .addHelpText('after', examples(EXAMPLES.presets))
+      .action(async (options) => {
+        await prepare(options);
+        await (await import('./commands/presets.js')).run(options);
+      });
+  },
+};
+
+export function buildCli(argv: string[]): Command {
   const program = new Command('proxygen')
     .description('One small YAML file in: nginx, Caddy, cloudflared and ngrok configuration out.')
     .version(__PROXYGEN_VERSION__, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut, writeErr })
     .exitOverride();
-
-  withGlobals(program.command('init'))
-    .description('write proxygen.yaml (asking what flags do not say) and render it')
-    .option('--preset <name>', 'pilot, pilot-app, pipelit, pipegate or none')
-    .option('--domain <host>', 'public domain name')
-    .option('--upstream <url>', 'where the app listens, e.g. http://127.0.0.1:9090')
-    .option('--tls <mode>', 'acme, files or off')
-    .option('--email <address>', "Let's Encrypt account email (tls acme)")
-    .option('--cert <file>', 'certificate file (tls files)')
-    .option('--key <file>', 'private key file (tls files)')
-    .option('--tunnel <provider>', 'none, cloudflare or ngrok')
-    .option('--cloudflare-tunnel <name>', 'the Cloudflare tunnel name or UUID (tunnel cloudflare)')
-    .option('--credentials-file <file>', "the Cloudflare tunnel's credentials JSON (tunnel cloudflare)")
-    .option('--targets <list>', 'comma list of nginx, caddy, cloudflared, ngrok')
-    .option('--from <file>', "read the app's own config first (Pilot config.yaml, PipeGate env file)")
-    .option('--from-kind <kind>', 'pilot or pipegate, when the file does not tell')
-    .option('-y, --yes', 'ask nothing: flags, then what --from found, then defaults')
-    .option('-f, --force', 'replace an existing proxygen.yaml (the diff is shown)')
-    .addHelpText('after', examples(EXAMPLES.init))
-    .action(async (options) => {
-      await prepare(options);
-      await (await import('./commands/init.js')).run(options);
-    });
-
-  withGlobals(program.command('render'))
-    .description('write every target’s files under the output directory')
-    .option('-t, --target <name...>', 'only these targets (nginx, caddy, cloudflared, ngrok)')
-    .option('-o, --out <dir>', 'output directory (default: `output` from the config)')
-    .option('-n, --dry-run', 'show what would change, write nothing')
-    .option('--diff', 'print a unified diff of each change')
-    .addOption(new Option('--stdout [file]', 'print one rendered file instead of writing'))
-    .addHelpText('after', examples(EXAMPLES.render))
-    .action(async (options) => {
-      await prepare(options);
-      await (await import('./commands/render.js')).run(options);
-    });
-
-  withGlobals(program.command('check'))
-    .description('CI: config valid, outputs match a fresh render and pass nginx -t, caddy validate, cloudflared and ngrok rules, lint')
-    .argument('[files...]', 'check these files instead of the project (kind from name or content)')
-    .option('--format <format>', 'text, json, sarif or github', 'text')
-    .option('--kind <kind>', 'nginx, caddy, cloudflared or ngrok (for files)')
-    .option('--strict', 'a missing validator binary is an error, not a warning')
-    .addHelpText('after', examples(EXAMPLES.check))
-    .action(async (files: string[], options) => {
-      await prepare(options);
-      await (await import('./commands/check.js')).run(files, options);
-    });
-
-  withGlobals(program.command('refresh-allowlist'))
-    .description('fetch GitHub meta ranges and swap the allowlist files safely (for cron)')
-    .option('--source <url|file>', 'meta API address or a saved response', 'https://api.github.com/meta')
-    .option('-n, --dry-run', 'print the diff, change nothing')
-    .option('--force', 'accept a list that shrank by more than half')
-    .option('--reload', 'reload the proxy after a change (reload_command, or systemctl reload nginx|caddy)')
-    .option('-v, --verbose', 'say what happened even when all is well')
-    .option('--timeout <seconds>', 'per request', '10')
-    .option('--retries <n>', 'on 5xx and network errors', '2')
-    .addHelpText('after', examples(EXAMPLES.refresh))
-    .action(async (options) => {
-      await prepare(options);
-      await (await import('./commands/refresh-allowlist.js')).run(options);
-    });
-
-  withGlobals(program.command('verify'))
-    .description('live checks of the deployed proxy: TLS, redirect, headers, WebSockets, internal paths, webhooks')
-    .argument('[url]', 'where the site answers (default https://<domain>:<ports.https>)')
-    .option('--connect-to <host[:port]>', 'dial this address instead; Host and SNI stay the domain')
-    .option('--ca <file>', 'trust this CA (PEM) for a private certificate')
-    .option('-k, --insecure', 'do not verify the certificate')
-    .option('--source-address <ip>', 'the local address to probe from')
-    .option('--hold <duration>', 'keep WebSockets idle this long and prove they survive (e.g. 75s)')
-    .option('--connections <n>', 'hold N WebSockets at once and report how many survive')
-    .option('--probe-rate', 'send a burst to a rate-limited route and expect the rate status')
-    .option('--timeout <duration>', 'per request', '10s')
-    .addHelpText('after', examples(EXAMPLES.verify))
-    .action(async (url: string | undefined, options) => {
-      await prepare(options);
-      await (await import('./commands/verify.js')).run(url, options);
-    });
-
-  withGlobals(program.command('schema'))
-    .description('print the JSON Schema of proxygen.yaml')
-    .addHelpText('after', examples(EXAMPLES.schema))
-    .action(async () => (await import('./commands/schema.js')).run());
-
-  withGlobals(program.command('presets'))
-    .description('list the presets and the app each one serves')
-    .addHelpText('after', examples(EXAMPLES.presets))
-    .action(async (options) => {
-      await prepare(options);
-      await (await import('./commands/presets.js')).run(options);
-    });
-
+  const invoked = argv[2];
+  const names = invoked !== undefined && Object.hasOwn(COMMANDS, invoked) ? [invoked] : Object.keys(COMMANDS);
+  for (const name of names) COMMANDS[name]!(program.command(name));
   return program;
 }

@@ -10,7 +10,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const [{ buildCli, CommanderError }, { EXIT, ExitError, UserError }] = await Promise.all([import('./cli.js'), import('./errors.js')]);
   try {
-    await buildCli().parseAsync(argv);
+    await buildCli(argv).parseAsync(argv);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof ExitError) return error.code;

@@ -15,7 +15,11 @@ export const GITHUB_META_SECTIONS = ['hooks', 'web', 'api', 'git', 'actions', 'p
 export const TARGET_NAMES = ['nginx', 'caddy', 'cloudflared', 'ngrok'] as const;
 
 const opt = z.optional;
-const described = <T extends z.ZodMiniType>(schema: T, meta: { description?: string }) => schema.check(z.meta(meta));
+// Metadata goes to the registry in place: `.check(z.meta())` would clone the schema first.
+function described<T extends z.ZodMiniType>(schema: T, meta: { description: string }): T {
+  z.globalRegistry.add(schema as z.ZodMiniType, meta);
+  return schema;
+}
 
 const route = z
   .strictObject({
@@ -86,7 +90,7 @@ export const configFileSchema = z
     ),
     caddy: opt(z.strictObject({ version: opt(v.version) })),
   })
-  .check(z.meta({ title: 'proxygen.yaml', description: 'One site: reverse proxy and tunnel configuration rendered by proxygen' }));
+  .register(z.globalRegistry, { title: 'proxygen.yaml', description: 'One site: reverse proxy and tunnel configuration rendered by proxygen' });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
 export type RouteInput = z.infer<typeof route>;

@@ -26,8 +26,7 @@ export const hostName = z.string().check(
       ctx.addIssue({ code: 'custom', message: 'expected an RFC 1123 host name (letters, digits, hyphens, dots), e.g. app.example.com' });
     }
   }),
-  z.meta({ description: 'RFC 1123 host name, lowercase ASCII (punycode for IDN)', examples: ['pilot.example.com'] }),
-);
+).register(z.globalRegistry, { description: 'RFC 1123 host name, lowercase ASCII (punycode for IDN)', examples: ['pilot.example.com'] });
 
 const SEGMENT_RE = /^[A-Za-z0-9._~-]+$/;
 
@@ -46,25 +45,21 @@ export const urlPath = z.string().check(
       else if (segment !== '' && !SEGMENT_RE.test(segment)) fail(`path segment "${segment}" has a character outside A-Z a-z 0-9 . _ ~ -  (a "*" must be a whole segment)`);
     });
   }),
-  z.meta({ description: 'URL path; a trailing "/" makes a prefix, "*" matches one segment', examples: ['/api/', '/ws', '/api/connectors/*/grant'] }),
-);
+).register(z.globalRegistry, { description: 'URL path; a trailing "/" makes a prefix, "*" matches one segment', examples: ['/api/', '/ws', '/api/connectors/*/grant'] });
 
 export const DURATION_UNITS = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 } as const;
 export const duration = z.string().check(
   z.regex(/^[1-9][0-9]{0,6}(ms|s|m|h|d)$/, 'expected a duration: a number and one unit of ms, s, m, h, d (e.g. 60s, 1h)'),
-  z.meta({ examples: ['60s', '1h', '24h'] }),
-);
+).register(z.globalRegistry, { examples: ['60s', '1h', '24h'] });
 
 export const SIZE_UNITS = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 } as const;
 export const size = z.string().check(
   z.regex(/^[1-9][0-9]{0,9}[kmgKMG]?$/, 'expected a size: a number with an optional k, m or g (binary units, like nginx), e.g. 10m'),
-  z.meta({ examples: ['10m', '50m', '512k'] }),
-);
+).register(z.globalRegistry, { examples: ['10m', '50m', '512k'] });
 
 export const rate = z.string().check(
   z.regex(/^[1-9][0-9]{0,5}\/(s|m)$/, 'expected a rate: requests per second or per minute, e.g. 10/s or 5/m'),
-  z.meta({ examples: ['10/s', '5/m'] }),
-);
+).register(z.globalRegistry, { examples: ['10/s', '5/m'] });
 
 export const name = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected a name of lowercase letters, digits and "-", starting with a letter (at most 40)'));
 
@@ -106,8 +101,7 @@ export const upstreamUrl = z.string().check(
       fail('upstream host must be an IP address or an RFC 1123 host name');
     }
   }),
-  z.meta({ examples: ['http://127.0.0.1:9090'] }),
-);
+).register(z.globalRegistry, { examples: ['http://127.0.0.1:9090'] });
 
 export const port = z.int().check(z.minimum(1), z.maximum(65535));
 export const version = z.string().check(z.regex(/^[0-9]{1,2}\.[0-9]{1,3}(\.[0-9]{1,3})?$/, 'expected a version such as "1.22" or "1.25.3"'));
