@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { notFormattedLine } from '../src/check/tools.js';
 import { lintCaddy } from '../src/lint/caddy-rules.js';
 import { parseNginx } from '../src/lint/nginx-parse.js';
 import { lintNginx } from '../src/lint/nginx-rules.js';
@@ -64,4 +65,14 @@ describe('Caddy lint', () => {
     expect(lintCaddy('C', bad.replace('handle /health', 'route /health'))).toEqual([]);
     expect(lintCaddy('C', bad.replace('respond 403', 'respond @x 403'))).toEqual([]);
   });
+});
+
+describe("Caddy's not-formatted warning, as each version words and encodes it", () => {
+  it.each([
+    ['2.6 JSON', '{"level":"warn","ts":1,"msg":"Caddyfile input is not formatted; run the \'caddy fmt\' command to fix inconsistencies","adapter":"caddyfile","file":"/tmp/x/Caddyfile","line":3}', 3],
+    ['2.8 JSON', '{"level":"warn","ts":1,"msg":"Caddyfile input is not formatted; run \'caddy fmt --overwrite\' to fix inconsistencies","adapter":"caddyfile","file":"/etc/caddy/Caddyfile","line":12}', 12],
+    ['console', '2026/01/19 16:55:15.803 WARN    Caddyfile input is not formatted; run \'caddy fmt --overwrite\' to fix inconsistencies    {"adapter": "caddyfile", "file": "/etc/caddy/Caddyfile", "line": 6}', 6],
+    ['2.5 console', '2022/04/11 07:00:22.363 WARN    input is not formatted with \'caddy fmt\' {"adapter": "caddyfile", "file": "Caddyfile", "line": 19}', 19],
+    ['formatted', '{"level":"info","ts":1,"msg":"using provided configuration","config_file":"/tmp/x/Caddyfile","config_adapter":"caddyfile"}', null],
+  ])('%s', (_, log, line) => expect(notFormattedLine(`Valid configuration\n${log}\n`)).toBe(line));
 });

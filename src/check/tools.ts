@@ -55,9 +55,17 @@ export async function nginxFindings(site: ToolFile, includes: (SandboxFile & { f
   return findings.length ? findings : [{ rule: 'nginx/nginx-t', severity: 'error', file: site.file, line: 1, message: `nginx -t failed: ${result.stderr.trim().split('\n').pop() ?? ''}`, fix: 'run nginx -t by hand for details' }];
 }
 
-// Caddy (2.6 and later) warns while adapting when `caddy fmt` would change the file, with the
-// first differing line: one process instead of a second `caddy fmt`.
-const NOT_FORMATTED = /"msg":"Caddyfile input is not formatted[^\n]*?"line":(\d+)/;
+// Caddy (2.5 and later) warns while adapting when `caddy fmt` would change the file, with the
+// first differing line: one process instead of a second `caddy fmt`. The wording changed over
+// versions ("input is not formatted with 'caddy fmt'", "Caddyfile input is not formatted; run
+// ..."), and the log is JSON on a pipe but console text on a terminal.
+const NOT_FORMATTED = /input is not formatted[^\n]*?"line":\s*(\d+)/;
+
+/** The line Caddy's not-formatted warning names in its log output, or null. */
+export function notFormattedLine(log: string): number | null {
+  const match = NOT_FORMATTED.exec(log);
+  return match ? Number(match[1]) : null;
+}
 
 /** `caddy validate`, and its not-formatted warning as a `caddy/fmt` finding. */
 export async function caddyFindings(caddyfile: ToolFile, imports: SandboxFile[], strict: boolean): Promise<Finding[]> {
@@ -70,7 +78,7 @@ export async function caddyFindings(caddyfile: ToolFile, imports: SandboxFile[],
     const message = errorLine.replace(/^.*?Error:\s*/, '').replace(/\/\S*Caddyfile:(\d+)/, 'Caddyfile:$1');
     findings.push({ rule: 'caddy/validate', severity: 'error', file: caddyfile.file, line: Number(/Caddyfile:(\d+)/.exec(text)?.[1] ?? 1), message: `caddy validate: ${message}`, fix: 'fix the directive Caddy names' });
   }
-  const unformatted = NOT_FORMATTED.exec(text);
-  if (unformatted) findings.push({ rule: 'caddy/fmt', severity: 'warning', file: caddyfile.file, line: Number(unformatted[1]), message: 'caddy fmt would change this file', fix: 'run caddy fmt --overwrite' });
+  const unformatted = notFormattedLine(text);
+  if (unformatted !== null) findings.push({ rule: 'caddy/fmt', severity: 'warning', file: caddyfile.file, line: unformatted, message: 'caddy fmt would change this file', fix: 'run caddy fmt --overwrite' });
   return findings;
 }
