@@ -90,3 +90,55 @@ describe('strictCidr: only public unicast ranges', () => {
     );
   });
 });
+
+/** A plain BigInt reference: union of ranges, split greedily into aligned blocks. */
+function referenceMerge(cidrs: string[], width: 32 | 128): string[] {
+  const ranges = cidrs
+    .map((c) => {
+      const [addr, bits] = ipaddr.parseCIDR(c);
+      const value = addr.toByteArray().reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
+      const size = 1n << BigInt(width - bits);
+      const start = (value / size) * size;
+      return [start, start + size - 1n] as [bigint, bigint];
+    })
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const joined: [bigint, bigint][] = [];
+  for (const [start, end] of ranges) {
+    const last = joined[joined.length - 1];
+    if (last && start <= last[1] + 1n) last[1] = end > last[1] ? end : last[1];
+    else joined.push([start, end]);
+  }
+  const out: string[] = [];
+  for (let [start, end] of joined) {
+    while (start <= end) {
+      let host = 0;
+      while (host < width && start % (1n << BigInt(host + 1)) === 0n && start + (1n << BigInt(host + 1)) - 1n <= end) host++;
+      const bytes = Array.from({ length: width / 8 }, (_, i) => Number((start >> BigInt(width - 8 * (i + 1))) & 255n));
+      out.push(`${ipaddr.fromByteArray(bytes).toString()}/${width - host}`);
+      start += 1n << BigInt(host);
+    }
+  }
+  return out;
+}
+
+describe('CIDR merge agrees with a BigInt reference on random clustered sets', () => {
+  it('IPv6 (1,000 runs)', () => {
+    const entry = fc.tuple(fc.nat(255), fc.integer({ min: 120, max: 128 })).map(([low, bits]) => canonicalCidr(`2001:db8::${((low >> (128 - bits)) << (128 - bits)).toString(16)}/${bits}`));
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 40 }), (cidrs) => {
+        expect(mergeCidrs(cidrs)).toEqual(referenceMerge(cidrs, 128));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('IPv4 (1,000 runs)', () => {
+    const entry = fc.tuple(fc.nat(255), fc.integer({ min: 24, max: 32 })).map(([low, bits]) => `10.0.0.${(low >> (32 - bits)) << (32 - bits)}/${bits}`);
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 40 }), (cidrs) => {
+        expect(mergeCidrs(cidrs)).toEqual(referenceMerge(cidrs, 32));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

@@ -21,8 +21,6 @@ export function cidrContains(cidr: string, address: string): boolean {
 interface Range<T> {
   start: T;
   end: T;
-  /** The one input entry this range still is, when written canonically: printed as it came. */
-  text?: string;
 }
 
 /** `10.0.0.0/8` or a bare address, to its canonical text (`/32` or `/128` added). */
@@ -87,8 +85,17 @@ function v4Split({ start, end }: Range<number>, out: string[]): void {
 }
 
 // ---- IPv6: four 32-bit words, most significant first, each exact in a double. (BigInt was
-// about ten times slower on a cold start, where refresh spends its life.)
+// about ten times slower on a cold start, where refresh spends its life.) Blocks are sorted and
+// collapsed on a stack: one inside the block before it is dropped, two halves of one block are
+// joined into it. No range is ever split, so an entry that joins nothing keeps its own text.
 type Words = [number, number, number, number];
+
+interface Block {
+  start: Words;
+  bits: number;
+  /** The input entry this block still is, when written canonically: printed as it came. */
+  text?: string;
+}
 
 /** The bits below a prefix of `bits` that fall in word `i`, as a uint32 mask. */
 function hostMask(bits: number, i: number): number {
@@ -96,108 +103,62 @@ function hostMask(bits: number, i: number): number {
   return keep === 32 ? 0 : 0xffffffff >>> keep;
 }
 
-function compareWords(a: Words, b: Words): number {
-  for (let i = 0; i < 4; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
-  return 0;
-}
-
-/** Whether `b` is the address right after `a`. */
-function follows(a: Words, b: Words): boolean {
-  let carry = 1;
-  for (let i = 3; i >= 0; i--) {
-    const sum = a[i]! + carry;
-    carry = sum > 0xffffffff ? 1 : 0;
-    if ((sum >>> 0) !== b[i]) return false;
-  }
-  return carry === 0;
-}
-
-function v6Range(text: string): Range<Words> {
+function v6Block(text: string): Block {
   const fast = parseCidrFast(text);
   const bits = fast ? (fast.bits < 0 ? 128 : fast.bits) : splitCidr(text, 128)[1];
   const parts = fast?.parts ?? ipaddr.IPv6.parse(splitCidr(text, 128)[0]).parts;
   const start: Words = [0, 0, 0, 0];
-  const end: Words = [0, 0, 0, 0];
-  for (let i = 0; i < 4; i++) {
-    const mask = hostMask(bits, i);
-    start[i] = ((parts[2 * i]! * 65536 + parts[2 * i + 1]!) & ~mask) >>> 0;
-    end[i] = (start[i]! | mask) >>> 0;
-  }
+  for (let i = 0; i < 4; i++) start[i] = ((parts[2 * i]! * 65536 + parts[2 * i + 1]!) & ~hostMask(bits, i)) >>> 0;
   const canonical = fast && fast.bits >= 0 && !hasHostBits(fast, bits);
-  return canonical ? { start, end, text } : { start, end };
+  return canonical ? { start, bits, text } : { start, bits };
 }
 
-function joinV6(ranges: Range<Words>[]): Range<Words>[] {
-  ranges.sort((a, b) => compareWords(a.start, b.start));
-  const joined: Range<Words>[] = [];
-  for (const range of ranges) {
-    const last = joined[joined.length - 1];
-    if (last && (compareWords(range.start, last.end) <= 0 || follows(last.end, range.start))) {
-      if (compareWords(range.end, last.end) > 0) {
-        last.end = range.end;
-        last.text = undefined;
-      }
-    } else joined.push({ ...range });
+/** By start, then the larger block (shorter prefix) first. */
+function compareBlocks(a: Block, b: Block): number {
+  for (let i = 0; i < 4; i++) if (a.start[i] !== b.start[i]) return a.start[i]! < b.start[i]! ? -1 : 1;
+  return a.bits - b.bits;
+}
+
+/** Whether `inner` (starting at or after `outer`) lies inside `outer`. */
+function inside(outer: Block, inner: Block): boolean {
+  if (inner.bits < outer.bits) return false;
+  for (let i = 0; i < 4; i++) if (((inner.start[i]! & ~hostMask(outer.bits, i)) >>> 0) !== outer.start[i]) return false;
+  return true;
+}
+
+/** Whether `a` and `b` are the lower and upper half of one block of `a.bits - 1`. */
+function halves(a: Block, b: Block): boolean {
+  if (a.bits !== b.bits || a.bits === 0) return false;
+  const word = (a.bits - 1) >> 5;
+  const bit = 2 ** (31 - ((a.bits - 1) & 31));
+  for (let i = 0; i < 4; i++) {
+    if (i === word) {
+      if (a.start[i]! & bit || b.start[i] !== a.start[i]! + bit) return false;
+    } else if (a.start[i] !== b.start[i]) return false;
   }
-  return joined;
+  return true;
+}
+
+function collapseV6(blocks: Block[], out: string[]): void {
+  blocks.sort(compareBlocks);
+  const stack: Block[] = [];
+  for (const block of blocks) {
+    const top = stack[stack.length - 1];
+    if (top && inside(top, block)) continue;
+    stack.push(block);
+    while (stack.length >= 2 && halves(stack[stack.length - 2]!, stack[stack.length - 1]!)) {
+      const upper = stack.pop()!;
+      const lower = stack.pop()!;
+      stack.push({ start: lower.start, bits: upper.bits - 1 });
+    }
+  }
+  for (const block of stack) out.push(block.text ?? `${v6Text(block.start)}/${block.bits}`);
 }
 
 function v6Text(words: Words): string {
   const parts: number[] = [];
   for (const w of words) parts.push(Math.floor(w / 65536), w % 65536);
   return v6GroupsText(parts);
-}
-
-function trailingZeros(words: Words): number {
-  for (let i = 3; i >= 0; i--) {
-    const w = words[i]!;
-    if (w !== 0) return 32 * (3 - i) + 31 - Math.clz32((w & -w) >>> 0);
-  }
-  return 128;
-}
-
-/** Whether start with its low `hostBits` bits set stays within end. */
-function blockFits(start: Words, hostBits: number, end: Words): boolean {
-  for (let i = 0; i < 4; i++) {
-    const w = (start[i]! | hostMask(128 - hostBits, i)) >>> 0;
-    if (w !== end[i]) return w < end[i]!;
-  }
-  return true;
-}
-
-function v6Split({ start, end, text }: Range<Words>, out: string[]): void {
-  if (text) {
-    out.push(text);
-    return;
-  }
-  let at: Words | null = start;
-  while (at && compareWords(at, end) <= 0) {
-    // The largest block that fits: blockFits only turns false as hostBits grows, so halve.
-    let low = 0;
-    let high = trailingZeros(at);
-    while (low < high) {
-      const mid = Math.ceil((low + high) / 2);
-      if (blockFits(at, mid, end)) low = mid;
-      else high = mid - 1;
-    }
-    const hostBits = low;
-    out.push(`${v6Text(at)}/${128 - hostBits}`);
-    at = nextBlock(at, hostBits);
-  }
-}
-
-/** The address after a block of `hostBits` at `start`, or null past the last address. */
-function nextBlock(start: Words, hostBits: number): Words | null {
-  if (hostBits === 128) return null;
-  const next = [...start] as Words;
-  let i = 3 - Math.floor(hostBits / 32);
-  let carry = 2 ** (hostBits % 32);
-  for (; i >= 0 && carry; i--) {
-    const sum = next[i]! + carry;
-    next[i] = sum % 2 ** 32;
-    carry = sum >= 2 ** 32 ? 1 : 0;
-  }
-  return carry ? null : next;
 }
 
 /**
@@ -207,13 +168,13 @@ function nextBlock(start: Words, hostBits: number): Words | null {
  */
 export function mergeCidrs(cidrs: Iterable<string>): string[] {
   const v4: number[] = [];
-  const v6: Range<Words>[] = [];
+  const v6: Block[] = [];
   for (const text of cidrs) {
-    if (text.includes(':')) v6.push(v6Range(text));
+    if (text.includes(':')) v6.push(v6Block(text));
     else v4.push(v4Key(text));
   }
   const out: string[] = [];
   for (const range of v4Ranges(Float64Array.from(v4))) v4Split(range, out);
-  for (const range of joinV6(v6)) v6Split(range, out);
+  collapseV6(v6, out);
   return out;
 }
