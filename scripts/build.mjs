@@ -85,8 +85,17 @@ await writeFile('dist/meta.json', JSON.stringify(result.metafile));
 const launcher = await readFile(new URL('./launcher.cjs', import.meta.url), 'utf8');
 await writeFile('dist/launcher.cjs', launcher.replace('__PROXYGEN_VERSION__', pkg.version));
 
-// Warm the code cache with a typical run (render of the pilot fixture, written to a temp dir).
-const out = mkdtempSync(join(tmpdir(), 'proxygen-warm-'));
-const warm = spawnSync(process.execPath, ['dist/launcher.cjs', 'render', '--config', 'fixtures/pilot/proxygen.yaml', '--out', out], { encoding: 'utf8' });
-rmSync(out, { recursive: true, force: true });
-if (warm.status !== 0) throw new Error(`warming the code cache failed: ${warm.stderr}`);
+// Warm one code cache per hot command with a typical run of it in a temp project: each cache
+// then holds what its command compiles (render's also serves the other commands).
+const project = mkdtempSync(join(tmpdir(), 'proxygen-warm-'));
+const config = join(project, 'proxygen.yaml');
+await writeFile(config, await readFile('fixtures/pilot/proxygen.yaml', 'utf8'));
+for (const [args, codes] of [
+  [['render'], [0]],
+  [['check'], [0, 1]],
+  [['refresh-allowlist', '--source', 'fixtures/github-meta-sample.json', '--dry-run'], [0]],
+]) {
+  const warm = spawnSync(process.execPath, ['dist/launcher.cjs', ...args, '--config', config], { encoding: 'utf8' });
+  if (!codes.includes(warm.status)) throw new Error(`warming the code cache with ${args[0]} failed (${warm.status}): ${warm.stderr}`);
+}
+rmSync(project, { recursive: true, force: true });

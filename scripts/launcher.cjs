@@ -15,7 +15,11 @@ const vm = require('node:vm');
 const Module = require('node:module');
 
 const file = path.join(__dirname, 'proxygen.cjs');
-const cacheFile = path.join(__dirname, `proxygen.${process.version}.v8cache`);
+// One cache per hot command, each warmed at build time by a run of that command (it holds the
+// functions that command compiles); the other commands use render's.
+const HOT = ['render', 'check', 'refresh-allowlist'];
+const kind = HOT.includes(argv[2]) ? argv[2] : 'render';
+const cacheFile = path.join(__dirname, `proxygen.${kind}.${process.version}.v8cache`);
 // The build guarantees an ASCII bundle: read as latin1, a plain copy instead of UTF-8 decoding.
 const source = fs.readFileSync(file, 'latin1');
 let cachedData;

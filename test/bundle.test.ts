@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,11 +25,23 @@ function packagesLoadedBy(args: string[], cwd: string): string[] {
 const LAZY = ['undici', 'ws', '@inquirer/core', '@inquirer/prompts', 'chalk', 'fast-check'];
 
 describe('bundle loading (a real run of the built CLI)', () => {
-  it('ships the main bundle, a launcher, a code cache for the Node that built it, and the vendor files', () => {
+  it('ships the main bundle, a launcher, a code cache per hot command for the Node that built it, and the vendor files', () => {
     for (const name of ['undici', 'ws', 'inquirer-prompts']) expect(existsSync(join(DIST, 'vendor', `${name}.cjs`)), name).toBe(true);
     expect(existsSync(join(DIST, 'proxygen.cjs'))).toBe(true);
     expect(existsSync(join(DIST, 'launcher.cjs'))).toBe(true);
-    expect(existsSync(join(DIST, `proxygen.${process.version}.v8cache`))).toBe(true);
+    for (const command of ['render', 'check', 'refresh-allowlist']) expect(existsSync(join(DIST, `proxygen.${command}.${process.version}.v8cache`)), command).toBe(true);
+  });
+
+  it('each hot command runs from its own cache, which V8 accepts (a rejected cache would be rewritten)', () => {
+    const dir = tempProject('preset: pilot\ndomain: pilot.example.com\n');
+    for (const [command, args] of [['render', ['--dry-run']], ['check', []], ['refresh-allowlist', ['--dry-run', '--source', join(import.meta.dirname, '..', 'fixtures', 'github-meta-sample.json')]], ['presets', []]] as const) {
+      const cache = join(DIST, `proxygen.${command === 'presets' ? 'render' : command}.${process.version}.v8cache`);
+      const before = statSync(cache).mtimeMs;
+      const result = spawnSync(process.execPath, [BIN, command, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(result.status, `${command}: ${result.stderr}`).toBeLessThanOrEqual(1);
+      expect(statSync(cache).mtimeMs, command).toBe(before);
+    }
+    expect(readdirSync(DIST).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
   it('--version initialises no package at all (the launcher answers before reading the bundle)', () => {
