@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { cidrText, hasHostBits, parseCidrFast } from '../src/plan/ip-fast.js';
+import { cidrText, hasHostBits, packedV4, parseCidrFast } from '../src/plan/ip-fast.js';
 
 /** What ipaddr.js makes of a CIDR: the reference the fast path must agree with. */
 function reference(text: string): { text: string; hostBits: boolean } | null {
@@ -41,6 +41,28 @@ describe('the fast CIDR parser agrees with ipaddr.js, or steps aside', () => {
     fc.assert(
       fc.property(fc.oneof(v4, v6), (text) => {
         expect(fast(text)).toEqual(reference(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('packedV4: strict dotted IPv4 as one number', () => {
+  it.each([
+    ['1.2.3.4', (0x01020304 * 64) + 32],
+    ['10.0.0.0/8', (0x0a000000 * 64) + 8],
+    ['255.255.255.255/32', (0xffffffff * 64) + 32],
+    ['0.0.0.0/0', 0],
+  ])('%s', (text, packed) => expect(packedV4(text)).toBe(packed));
+
+  it.each(['', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.04', '256.1.1.1', '1..2.3', '1.2.3.4/', '1.2.3.4/33', '1.2.3.4/08', '1.2.3.4 ', ' 1.2.3.4', '1.2.3.4/8/8', '::1', '1.2.3.a'])('%j is refused', (text) => expect(packedV4(text)).toBe(-1));
+
+  it('agrees with ipaddr.js on random CIDRs (2,000 runs)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(255), { minLength: 4, maxLength: 4 }), fc.nat(32), (octets, bits) => {
+        const text = `${octets.join('.')}/${bits}`;
+        const [addr, len] = ipaddr.parseCIDR(text);
+        expect(packedV4(text)).toBe((addr as ipaddr.IPv4).octets.reduce((acc, o) => acc * 256 + o, 0) * 64 + len);
       }),
       { numRuns: 2000 },
     );

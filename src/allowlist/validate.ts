@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { cidrText, hasHostBits, parseCidrFast } from '../plan/ip-fast.js';
+import { cidrText, hasHostBits, packedV4, parseCidrFast } from '../plan/ip-fast.js';
 
 /** Why a meta response was refused: one line for the operator. */
 export class MetaRejected extends Error {}
@@ -28,31 +28,45 @@ function leadingUnits(ranges: SpecialRanges, unitBits: number): Set<number> {
 
 let special: { v4: Set<number>; v6: Set<number> } | undefined;
 
-/** The special range an address falls in, or null for plain unicast. */
-function specialRange(fast: { v6: boolean; parts: number[] }): string | null {
+/** Whether an address starting with this octet (IPv4) or hextet (IPv6) can be special at all. */
+function maybeSpecial(v6: boolean, first: number): boolean {
   special ??= {
     v4: leadingUnits((ipaddr.IPv4.prototype as unknown as { SpecialRanges: SpecialRanges }).SpecialRanges, 8),
     v6: leadingUnits((ipaddr.IPv6.prototype as unknown as { SpecialRanges: SpecialRanges }).SpecialRanges, 16),
   };
-  if (!(fast.v6 ? special.v6 : special.v4).has(fast.parts[0]!)) return null;
-  const range = (fast.v6 ? new ipaddr.IPv6(fast.parts) : new ipaddr.IPv4(fast.parts)).range();
+  return (v6 ? special.v6 : special.v4).has(first);
+}
+
+/** The special range an address falls in, or null for plain unicast. */
+function specialRange(v6: boolean, parts: number[]): string | null {
+  if (!maybeSpecial(v6, parts[0]!)) return null;
+  const range = (v6 ? new ipaddr.IPv6(parts) : new ipaddr.IPv4(parts)).range();
   return USABLE_RANGES.has(range) ? null : range;
 }
 
 /** One entry to canonical CIDR text, or a reason it is refused. */
 export function strictCidr(entry: unknown): string {
   if (typeof entry !== 'string') throw new MetaRejected(`entry ${JSON.stringify(entry)} is not a string`);
-  // The fast parser accepts only strict dotted IPv4 and hex IPv6; anything else meets the
-  // general checks below.
+  // Strict dotted IPv4 (most of every list) is checked as one number, without allocating.
+  const packed = packedV4(entry);
+  if (packed >= 0) {
+    const len = packed % 64;
+    const value = (packed - len) / 64;
+    if (len === 0) throw new MetaRejected(`entry ${entry} would allow every address`);
+    if (value % 2 ** (32 - len) !== 0) throw new MetaRejected(`entry ${entry} has host bits set`);
+    const range = maybeSpecial(false, Math.floor(value / 16777216)) ? specialRange(false, [Math.floor(value / 16777216), Math.floor(value / 65536) % 256, Math.floor(value / 256) % 256, value % 256]) : null;
+    if (range) throw new MetaRejected(`entry ${entry} is not a public unicast range (${range})`);
+    // No leading zeros in the grammar: the entry is its own canonical text.
+    return entry.includes('/') ? entry : `${entry}/32`;
+  }
+  // The fast parser accepts only strict hex IPv6 here; anything else meets the general checks below.
   const fast = parseCidrFast(entry);
   if (fast) {
     const len = fast.bits < 0 ? (fast.v6 ? 128 : 32) : fast.bits;
     if (len === 0) throw new MetaRejected(`entry ${entry} would allow every address`);
     if (hasHostBits(fast, len)) throw new MetaRejected(`entry ${entry} has host bits set`);
-    const range = specialRange(fast);
+    const range = specialRange(fast.v6, fast.parts);
     if (range) throw new MetaRejected(`entry ${entry} is not a public unicast range (${range})`);
-    // The strict IPv4 grammar (no leading zeros) makes the input its own canonical text.
-    if (!fast.v6) return fast.bits < 0 ? `${entry}/32` : entry;
     return cidrText(fast, len);
   }
   if (!/^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(entry)) throw new MetaRejected(`entry ${JSON.stringify(entry.slice(0, 60))} is not a CIDR`);
