@@ -14,7 +14,7 @@ import { mergeCidrs } from '../plan/cidr.js';
 import { buildPlan } from '../plan/plan.js';
 import { loadProject, type Project } from '../project.js';
 import { nginxAllowlistFile } from '../targets/nginx.js';
-import { allowlistDependentPaths, renderTargets } from '../targets/index.js';
+import { allowlistDependentPaths, renderAllowlistTargets } from '../targets/index.js';
 import { writeErr, writeOut } from '../io/stdio.js';
 
 export interface RefreshOptions extends GlobalOptions {
@@ -165,7 +165,7 @@ async function refresh(project: Project, options: RefreshOptions, env: { timeout
       throw fail(`${change.name} would shrink from ${change.before} to ${change.after} ranges (more than half); refused, use --force if that is right`);
     }
   }
-  const rendered = renderTargets(buildPlan(config, plan.source, next), project.targets, config.preset);
+  const rendered = renderAllowlistTargets(buildPlan(config, plan.source, next), project.targets);
   const changed = rendered.filter((f) => onDisk.has(f.path) && onDisk.get(f.path) !== f.content).map((f) => ({ ...f, previous: onDisk.get(f.path) ?? null }));
   const newState: State = { ...state, etag: fetched.etag, sections, checked: now, fetched: now, allowlists: Object.fromEntries(Object.entries(next).map(([name, cidrs]) => [name, { cidrs, fetched: now }])) };
   const summary = { changed: changed.length > 0, etag: fetched.etag ?? null, added: changes.reduce((n, c) => n + c.added.length, 0), removed: changes.reduce((n, c) => n + c.removed.length, 0), lists: changes, files: changed.map((f) => f.path) };

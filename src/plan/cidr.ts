@@ -18,9 +18,9 @@ export function cidrContains(cidr: string, address: string): boolean {
   }
 }
 
-interface Range<T> {
-  start: T;
-  end: T;
+interface Range {
+  start: number;
+  end: number;
 }
 
 /** `10.0.0.0/8` or a bare address, to its canonical text (`/32` or `/128` added). */
@@ -47,10 +47,10 @@ function v4Key(text: string): number {
   return (value - (value % 2 ** (32 - bits))) * 64 + bits;
 }
 
-function v4Ranges(keys: Float64Array): Range<number>[] {
+function v4Ranges(keys: Float64Array): Range[] {
   keys.sort();
-  const joined: Range<number>[] = [];
-  let last: Range<number> | undefined;
+  const joined: Range[] = [];
+  let last: Range | undefined;
   for (const key of keys) {
     const bits = key % 64;
     const start = (key - bits) / 64;
@@ -65,7 +65,7 @@ function v4Ranges(keys: Float64Array): Range<number>[] {
 const v4Text = (n: number) => `${Math.floor(n / 16777216)}.${Math.floor(n / 65536) % 256}.${Math.floor(n / 256) % 256}.${n % 256}`;
 
 /** Largest aligned blocks first; block size from the alignment of start and what is left. */
-function v4Split({ start, end }: Range<number>, out: string[]): void {
+function v4Split({ start, end }: Range, out: string[]): void {
   while (start <= end) {
     const aligned = start === 0 ? 32 : 31 - Math.clz32((start & -start) >>> 0);
     const left = end - start + 1;

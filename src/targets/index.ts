@@ -16,18 +16,26 @@ export const TARGETS: Record<TargetName, (plan: Plan) => OutputFile[]> = {
   ngrok: renderNgrok,
 };
 
+const byPath = (files: OutputFile[]) => files.sort((a, b) => (a.path < b.path ? -1 : 1));
+
 /** Every file of the given targets plus the README (and firewall script), sorted by path. */
 export function renderTargets(plan: Plan, targets: TargetName[], preset: string): OutputFile[] {
-  const files = [...targets.flatMap((target) => TARGETS[target](plan)), ...renderExtras(plan, targets, preset)];
-  return files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return byPath([...targets.flatMap((target) => TARGETS[target](plan)), ...renderExtras(plan, targets, preset)]);
 }
 
-/** The files whose content follows the allowlist data (what refresh-allowlist rewrites), known without rendering. */
+// The files whose content follows the allowlist data, per target (what refresh-allowlist rewrites).
+const ALLOWLIST_DEPENDENT: Partial<Record<TargetName, (plan: Plan) => string[]>> = {
+  nginx: (plan) => plan.allowlists.map((list) => nginxAllowlistFile(list.name)),
+  caddy: (plan) => plan.allowlists.map((list) => caddyAllowlistFile(list.name)),
+  ngrok: () => [ngrokFile],
+};
+
+/** The files whose content follows the allowlist data, known without rendering. */
 export function allowlistDependentPaths(plan: Plan, targets: TargetName[]): string[] {
-  const byTarget: Partial<Record<TargetName, string[]>> = {
-    nginx: plan.allowlists.map((list) => nginxAllowlistFile(list.name)),
-    caddy: plan.allowlists.map((list) => caddyAllowlistFile(list.name)),
-    ngrok: [ngrokFile],
-  };
-  return targets.flatMap((target) => byTarget[target] ?? []).sort();
+  return targets.flatMap((target) => ALLOWLIST_DEPENDENT[target]?.(plan) ?? []).sort();
+}
+
+/** Every file of the targets that have allowlist-dependent files (no README): what refresh renders. */
+export function renderAllowlistTargets(plan: Plan, targets: TargetName[]): OutputFile[] {
+  return byPath(targets.filter((target) => ALLOWLIST_DEPENDENT[target]).flatMap((target) => TARGETS[target](plan)));
 }
