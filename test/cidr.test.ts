@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { strictCidr } from '../src/allowlist/validate.js';
-import { canonicalCidr, mergeCidrs } from '../src/plan/cidr.js';
+import { strictCidr, validateMeta } from '../src/allowlist/validate.js';
+import { canonicalCidr, collapseParsed, mergeCidrs } from '../src/plan/cidr.js';
 import { FIXTURES } from './helpers/project.js';
 
 const sample = JSON.parse(readFileSync(join(FIXTURES, 'github-meta-sample.json'), 'utf8')) as Record<string, string[]>;
@@ -16,6 +16,14 @@ describe('CIDR merge', () => {
     const all = Object.values(sample).flat();
     expect(all.length).toBe(7440);
     expect(mergeCidrs(all)).toEqual(python.all);
+  });
+
+  it('validated and parsed once (validateMeta, then collapseParsed) equals Python too', () => {
+    const sections = Object.keys(sample);
+    const parsed = validateMeta(JSON.stringify(sample), sections);
+    expect(collapseParsed(...sections.map((s) => parsed[s]!))).toEqual(python.all);
+    expect(collapseParsed(parsed.hooks!)).toEqual(python.hooks);
+    expect(collapseParsed(...sections.map((s) => parsed[s]!))).toEqual(python.all);
   });
 
   it.each(Object.keys(sample))('equals Python on section %s', (section) => {

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { addCidr, v6BlockOf, type ParsedCidrs } from '../plan/cidr.js';
 import { cidrText, hasHostBits, packedV4, parseCidrFast } from '../plan/ip-fast.js';
 
 /** Why a meta response was refused: one line for the operator. */
@@ -46,6 +47,14 @@ function specialRange(v6: boolean, parts: number[]): string | null {
 
 /** One entry to canonical CIDR text, or a reason it is refused. */
 export function strictCidr(entry: unknown): string {
+  return checkEntry(entry);
+}
+
+/**
+ * strictCidr that also adds the entry, parsed, to `into`: validating a response parses every
+ * entry once, and the merge starts from those numbers instead of parsing the text again.
+ */
+function checkEntry(entry: unknown, into?: ParsedCidrs): string {
   if (typeof entry !== 'string') throw new MetaRejected(`entry ${JSON.stringify(entry)} is not a string`);
   // Strict dotted IPv4 (most of every list) is checked as one number, without allocating.
   const packed = packedV4(entry);
@@ -56,6 +65,7 @@ export function strictCidr(entry: unknown): string {
     if (value % 2 ** (32 - len) !== 0) throw new MetaRejected(`entry ${entry} has host bits set`);
     const range = maybeSpecial(false, Math.floor(value / 16777216)) ? specialRange(false, [Math.floor(value / 16777216), Math.floor(value / 65536) % 256, Math.floor(value / 256) % 256, value % 256]) : null;
     if (range) throw new MetaRejected(`entry ${entry} is not a public unicast range (${range})`);
+    into?.v4.push(packed);
     // No leading zeros in the grammar: the entry is its own canonical text.
     return entry.includes('/') ? entry : `${entry}/32`;
   }
@@ -67,7 +77,12 @@ export function strictCidr(entry: unknown): string {
     if (hasHostBits(fast, len)) throw new MetaRejected(`entry ${entry} has host bits set`);
     const range = specialRange(fast.v6, fast.parts);
     if (range) throw new MetaRejected(`entry ${entry} is not a public unicast range (${range})`);
-    return cidrText(fast, len);
+    const text = cidrText(fast, len);
+    if (into) {
+      if (fast.v6) into.v6.push(v6BlockOf(fast.parts, len, text));
+      else addCidr(text, into);
+    }
+    return text;
   }
   if (!/^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(entry)) throw new MetaRejected(`entry ${JSON.stringify(entry.slice(0, 60))} is not a CIDR`);
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
@@ -83,14 +98,17 @@ export function strictCidr(entry: unknown): string {
   const network = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${addr}/${len}`) : ipaddr.IPv6.networkAddressFromCIDR(`${addr}/${len}`);
   if (network.toString() !== addr.toString()) throw new MetaRejected(`entry ${entry} has host bits set`);
   if (!USABLE_RANGES.has(addr.range())) throw new MetaRejected(`entry ${entry} is not a public unicast range (${addr.range()})`);
-  return `${addr.toString()}/${len}`;
+  const text = `${addr.toString()}/${len}`;
+  if (into) addCidr(text, into);
+  return text;
 }
 
 /**
- * The sections asked for, each present, a non-empty array of canonical unicast CIDRs. Anything
- * else refuses the whole response: a partial list must never reach a proxy.
+ * The sections asked for, each present, a non-empty array of canonical unicast CIDRs, returned
+ * parsed for collapseParsed. Anything else refuses the whole response: a partial list must
+ * never reach a proxy.
  */
-export function validateMeta(body: string, sections: string[]): Record<string, string[]> {
+export function validateMeta(body: string, sections: string[]): Record<string, ParsedCidrs> {
   let data: unknown;
   try {
     data = JSON.parse(body);
@@ -99,19 +117,21 @@ export function validateMeta(body: string, sections: string[]): Record<string, s
     throw new MetaRejected(`response is not JSON (it starts with ${JSON.stringify(start)})`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new MetaRejected('response is not a JSON object');
-  const out: Record<string, string[]> = {};
+  const out: Record<string, ParsedCidrs> = {};
   for (const section of sections) {
     const list = (data as Record<string, unknown>)[section];
     if (list === undefined) throw new MetaRejected(`section "${section}" is missing`);
     if (!Array.isArray(list)) throw new MetaRejected(`section "${section}" is not a list`);
     if (list.length === 0) throw new MetaRejected(`section "${section}" is empty`);
-    out[section] = list.map((entry) => {
+    const parsed: ParsedCidrs = { v4: [], v6: [] };
+    for (const entry of list) {
       try {
-        return strictCidr(entry);
+        checkEntry(entry, parsed);
       } catch (error) {
         throw new MetaRejected(`section "${section}": ${(error as Error).message}`);
       }
-    });
+    }
+    out[section] = parsed;
   }
   return out;
 }

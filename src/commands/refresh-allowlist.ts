@@ -10,7 +10,7 @@ import { LOCK_FILE, readState, writeState, type State } from '../io/state.js';
 import { validateWithTools } from '../io/validators.js';
 import { readIfExists, writeFileAtomic } from '../io/write.js';
 import { spinner, type GlobalOptions } from '../output.js';
-import { mergeCidrs } from '../plan/cidr.js';
+import { collapseParsed, type ParsedCidrs } from '../plan/cidr.js';
 import { buildPlan } from '../plan/plan.js';
 import { loadProject, type Project } from '../project.js';
 import { nginxAllowlistFile } from '../targets/nginx.js';
@@ -151,13 +151,13 @@ async function refresh(project: Project, options: RefreshOptions, env: { timeout
     if (options.verbose) writeOut(`unchanged: ${source} answered 304 Not Modified\n`);
     return report({ changed: false, notModified: true, etag: fetched.etag ?? null, lists: [] });
   }
-  let data: Record<string, string[]>;
+  let data: Record<string, ParsedCidrs>;
   try {
     data = validateMeta(fetched.body, sections);
   } catch (error) {
     throw error instanceof MetaRejected ? fail(`refused the response from ${source}: ${error.message}; nothing was changed`) : error;
   }
-  const next = Object.fromEntries(plan.allowlists.map((list) => [list.name, mergeCidrs(list.sections.flatMap((s) => data[s]!))]));
+  const next = Object.fromEntries(plan.allowlists.map((list) => [list.name, collapseParsed(...list.sections.map((s) => data[s]!))]));
   const changes = diffLists(currentLists(project, state, onDisk), next);
   for (const change of changes) {
     if (change.after === 0) throw fail(`${change.name} would be empty; refused`);

@@ -82,7 +82,7 @@ function v4Split({ start, end }: Range, out: string[]): void {
 // joined into it. No range is ever split, so an entry that joins nothing keeps its own text.
 type Words = [number, number, number, number];
 
-interface Block {
+export interface Block {
   start: Words;
   bits: number;
   /** The input entry this block still is, when written canonically: printed as it came. */
@@ -95,14 +95,21 @@ function hostMask(bits: number, i: number): number {
   return keep === 32 ? 0 : 0xffffffff >>> keep;
 }
 
-function v6Block(text: string): Block {
-  const fast = parseCidrFast(text);
-  const bits = fast ? (fast.bits < 0 ? 128 : fast.bits) : splitCidr(text, 128)[1];
-  const parts = fast?.parts ?? ipaddr.IPv6.parse(splitCidr(text, 128)[0]).parts;
+/** A block from 8 hextets and a prefix length; `text` when it is the block's canonical text. */
+export function v6BlockOf(parts: number[], bits: number, text?: string): Block {
   const start: Words = [0, 0, 0, 0];
   for (let i = 0; i < 4; i++) start[i] = ((parts[2 * i]! * 65536 + parts[2 * i + 1]!) & ~hostMask(bits, i)) >>> 0;
-  const canonical = fast && fast.bits >= 0 && !hasHostBits(fast, bits);
-  return canonical ? { start, bits, text } : { start, bits };
+  return text === undefined ? { start, bits } : { start, bits, text };
+}
+
+function v6Block(text: string): Block {
+  const fast = parseCidrFast(text);
+  if (!fast) {
+    const [addr, bits] = splitCidr(text, 128);
+    return v6BlockOf(ipaddr.IPv6.parse(addr).parts, bits);
+  }
+  const bits = fast.bits < 0 ? 128 : fast.bits;
+  return v6BlockOf(fast.parts, bits, fast.bits >= 0 && !hasHostBits(fast, bits) ? text : undefined);
 }
 
 /** By start, then the larger block (shorter prefix) first. */
@@ -153,20 +160,36 @@ function v6Text(words: Words): string {
   return v6GroupsText(parts);
 }
 
+/** Entries parsed for merging: IPv4 as start * 64 + prefix length, IPv6 as blocks. */
+export interface ParsedCidrs {
+  v4: number[];
+  v6: Block[];
+}
+
+/** One entry into `into` (see mergeCidrs for what entries may look like). */
+export function addCidr(text: string, into: ParsedCidrs): void {
+  if (text.includes(':')) into.v6.push(v6Block(text));
+  else into.v4.push(v4Key(text));
+}
+
+/** Like Python's ipaddress.collapse_addresses per family: IPv4 first, then IPv6, ascending. */
+export function collapseParsed(...parts: ParsedCidrs[]): string[] {
+  const keys = new Float64Array(parts.reduce((n, part) => n + part.v4.length, 0));
+  let at = 0;
+  for (const part of parts) for (const key of part.v4) keys[at++] = key;
+  const out: string[] = [];
+  for (const range of v4Ranges(keys)) v4Split(range, out);
+  collapseV6(([] as Block[]).concat(...parts.map((part) => part.v6)), out);
+  return out;
+}
+
 /**
- * Like Python's ipaddress.collapse_addresses per family: IPv4 first, then IPv6, ascending.
- * Entries come in canonical text (what strictCidr and canonicalCidr return; bare addresses and
- * host bits are handled too): an IPv6 entry that merges with no other is printed as given.
+ * collapseParsed for text entries. Entries come in canonical text (what strictCidr and
+ * canonicalCidr return; bare addresses and host bits are handled too): an IPv6 entry that merges
+ * with no other is printed as given.
  */
 export function mergeCidrs(cidrs: Iterable<string>): string[] {
-  const v4: number[] = [];
-  const v6: Block[] = [];
-  for (const text of cidrs) {
-    if (text.includes(':')) v6.push(v6Block(text));
-    else v4.push(v4Key(text));
-  }
-  const out: string[] = [];
-  for (const range of v4Ranges(Float64Array.from(v4))) v4Split(range, out);
-  collapseV6(v6, out);
-  return out;
+  const parsed: ParsedCidrs = { v4: [], v6: [] };
+  for (const text of cidrs) addCidr(text, parsed);
+  return collapseParsed(parsed);
 }
