@@ -18,11 +18,6 @@ export function cidrContains(cidr: string, address: string): boolean {
   }
 }
 
-interface Range {
-  start: number;
-  end: number;
-}
-
 /** `10.0.0.0/8` or a bare address, to its canonical text (`/32` or `/128` added). */
 export function canonicalCidr(text: string): string {
   const fast = parseCidrFast(text);
@@ -47,25 +42,30 @@ function v4Key(text: string): number {
   return (value - (value % 2 ** (32 - bits))) * 64 + bits;
 }
 
-function v4Ranges(keys: Float64Array): Range[] {
+/** Sorted keys joined into ranges, each split into blocks as soon as it ends (no range objects). */
+function collapseV4(keys: Float64Array, out: string[]): void {
   keys.sort();
-  const joined: Range[] = [];
-  let last: Range | undefined;
+  let start = -1;
+  let end = -2;
   for (const key of keys) {
     const bits = key % 64;
-    const start = (key - bits) / 64;
-    const end = start + 2 ** (32 - bits) - 1;
-    if (last && start <= last.end + 1) {
-      if (end > last.end) last.end = end;
-    } else joined.push((last = { start, end }));
+    const from = (key - bits) / 64;
+    const to = from + 2 ** (32 - bits) - 1;
+    if (from <= end + 1) {
+      if (to > end) end = to;
+      continue;
+    }
+    if (start >= 0) v4Split(start, end, out);
+    start = from;
+    end = to;
   }
-  return joined;
+  if (start >= 0) v4Split(start, end, out);
 }
 
 const v4Text = (n: number) => `${Math.floor(n / 16777216)}.${Math.floor(n / 65536) % 256}.${Math.floor(n / 256) % 256}.${n % 256}`;
 
 /** Largest aligned blocks first; block size from the alignment of start and what is left. */
-function v4Split({ start, end }: Range, out: string[]): void {
+function v4Split(start: number, end: number, out: string[]): void {
   while (start <= end) {
     const aligned = start === 0 ? 32 : 31 - Math.clz32((start & -start) >>> 0);
     const left = end - start + 1;
@@ -178,7 +178,7 @@ export function collapseParsed(...parts: ParsedCidrs[]): string[] {
   let at = 0;
   for (const part of parts) for (const key of part.v4) keys[at++] = key;
   const out: string[] = [];
-  for (const range of v4Ranges(keys)) v4Split(range, out);
+  collapseV4(keys, out);
   collapseV6(([] as Block[]).concat(...parts.map((part) => part.v6)), out);
   return out;
 }
