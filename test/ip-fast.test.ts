@@ -68,3 +68,29 @@ describe('packedV4: strict dotted IPv4 as one number', () => {
     );
   });
 });
+
+describe('the canonical flag: IPv6 text already in RFC 5952 form', () => {
+  const variants = (groups: number[]): string[] => {
+    const addr = new ipaddr.IPv6(groups);
+    return [addr.toString(), addr.toNormalizedString(), groups.map((g) => g.toString(16).padStart(4, '0')).join(':'), addr.toString().toUpperCase()];
+  };
+
+  it.each([
+    ['2001:db8::1', true], ['2001:db8:0:0:1::', true], ['2001:db8::1:0:0:0', false], ['1:0:0:2::3', true], ['1::2:0:0:3', true], ['1:0:0:2:0:0:0:3', false], ['1:2::0:3:4:5', false], ['1:2:0::3:4:5', false],
+    ['::', true], ['::1', true], ['1::', true], ['1:2:3:4:5:6::7', false], ['1:2:3:4:5:6:0:7', true], ['2001:0db8::1', false], ['2001:DB8::1', false],
+  ])('%s -> %s', (text, canonical) => expect(parseCidrFast(text)?.canonical).toBe(canonical));
+
+  it('agrees with printing the address (2,000 random addresses, four spellings each)', () => {
+    const groups = fc.array(fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 0xffff })), { minLength: 8, maxLength: 8 });
+    fc.assert(
+      fc.property(groups, (parts) => {
+        for (const text of variants(parts)) {
+          const parsed = parseCidrFast(text);
+          if (!parsed) continue;
+          expect(parsed.canonical, text).toBe(cidrText(parsed, 128) === `${text}/128`);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -77,7 +77,7 @@ function checkEntry(entry: unknown, into?: ParsedCidrs): string {
     if (hasHostBits(fast, len)) throw new MetaRejected(`entry ${entry} has host bits set`);
     const range = specialRange(fast.v6, fast.parts);
     if (range) throw new MetaRejected(`entry ${entry} is not a public unicast range (${range})`);
-    const text = cidrText(fast, len);
+    const text = fast.canonical && fast.bits >= 0 ? entry : cidrText(fast, len);
     if (into) {
       if (fast.v6) into.v6.push(v6BlockOf(fast.parts, len, text));
       else addCidr(text, into);

@@ -109,7 +109,7 @@ function v6Block(text: string): Block {
     return v6BlockOf(ipaddr.IPv6.parse(addr).parts, bits);
   }
   const bits = fast.bits < 0 ? 128 : fast.bits;
-  return v6BlockOf(fast.parts, bits, fast.bits >= 0 && !hasHostBits(fast, bits) ? text : undefined);
+  return v6BlockOf(fast.parts, bits, fast.canonical && fast.bits >= 0 && !hasHostBits(fast, bits) ? text : undefined);
 }
 
 /** By start, then the larger block (shorter prefix) first. */
@@ -183,11 +183,7 @@ export function collapseParsed(...parts: ParsedCidrs[]): string[] {
   return out;
 }
 
-/**
- * collapseParsed for text entries. Entries come in canonical text (what strictCidr and
- * canonicalCidr return; bare addresses and host bits are handled too): an IPv6 entry that merges
- * with no other is printed as given.
- */
+/** collapseParsed for text entries, in any form ipaddr.js reads. */
 export function mergeCidrs(cidrs: Iterable<string>): string[] {
   const parsed: ParsedCidrs = { v4: [], v6: [] };
   for (const text of cidrs) addCidr(text, parsed);

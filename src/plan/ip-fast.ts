@@ -8,6 +8,8 @@ export interface FastCidr {
   parts: number[];
   /** Prefix length, or -1 for a bare address. */
   bits: number;
+  /** Whether the address is written canonically (RFC 5952 for IPv6; the IPv4 grammar allows nothing else). */
+  canonical: boolean;
 }
 
 // Character loops rather than regular expressions and split(): refresh parses thousands of
@@ -117,10 +119,46 @@ export function parseCidrFast(text: string): FastCidr | null {
   if (slash >= 0 && bits < 0) return null;
   if (text.indexOf(':') >= 0) {
     const parts = v6Parts(text, end);
-    return parts && bits <= 128 ? { v6: true, parts, bits } : null;
+    return parts && bits <= 128 ? { v6: true, parts, bits, canonical: isCanonicalV6(text, end, parts) } : null;
   }
   const parts = v4Parts(text, end);
-  return parts && bits <= 32 ? { v6: false, parts, bits } : null;
+  return parts && bits <= 32 ? { v6: false, parts, bits, canonical: true } : null;
+}
+
+/** The first longest run of two or more zero hextets, as [start, length], or [-1, 0]. */
+function longestZeroRun(parts: number[]): [number, number] {
+  let best = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && parts[j] === 0) j++;
+    if (j - i > bestLength) (best = i), (bestLength = j - i);
+    i = j === i ? i + 1 : j;
+  }
+  return best < 0 ? [-1, 0] : [best, bestLength];
+}
+
+/**
+ * Whether valid hex IPv6 text in text[0, end) is already RFC 5952 (lowercase, no leading zeros,
+ * "::" for exactly the first longest zero run): one scan instead of printing it to compare.
+ */
+function isCanonicalV6(text: string, end: number, parts: number[]): boolean {
+  let colons = 0;
+  let gapAt = -1;
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 65 && code <= 70) return false;
+    if (code === 58) {
+      if (gapAt < 0 && text.charCodeAt(i + 1) === 58) gapAt = colons;
+      colons++;
+    } else if (code === 48 && (i === 0 || text.charCodeAt(i - 1) === 58) && i + 1 < end && text.charCodeAt(i + 1) !== 58) return false;
+  }
+  const [best, length] = longestZeroRun(parts);
+  if (gapAt < 0) return best < 0;
+  // Groups written before "::": none when the text starts with it.
+  const before = text.charCodeAt(0) === 58 ? 0 : gapAt + 1;
+  const written = end === 2 ? 0 : colons - 1 - (text.charCodeAt(0) === 58 ? 1 : 0) - (text.charCodeAt(end - 1) === 58 ? 1 : 0) + 1;
+  return best === before && length === 8 - written;
 }
 
 /** Whether any bit beyond `len` is set. */
@@ -135,14 +173,7 @@ export function hasHostBits({ v6, parts }: FastCidr, len: number): boolean {
 
 /** RFC 5952 text of 8 hextets: lowercase, no leading zeros, the longest run (2+) of zero groups as "::". */
 export function v6GroupsText(parts: number[]): string {
-  let best = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    let j = i;
-    while (j < 8 && parts[j] === 0) j++;
-    if (j - i > bestLength) (best = i), (bestLength = j - i);
-    i = j === i ? i + 1 : j;
-  }
+  const [best, bestLength] = longestZeroRun(parts);
   let text = '';
   let separate = false;
   for (let i = 0; i < 8; i++) {
