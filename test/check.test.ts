@@ -190,6 +190,17 @@ describe('proxygen check FILE...', () => {
   });
 });
 
+describe.runIf(haveTools)('correct on the first try', () => {
+  it.each(['pilot', 'pilot-app', 'pipelit', 'pipegate', 'none'])('init --preset %s --yes, then check: exit 0, no error', (preset) => {
+    const dir = tempProject();
+    expect(cli(['init', '--preset', preset, '--domain', `${preset}.example.com`, '--yes'], { cwd: dir }).code).toBe(0);
+    const result = cli(['check'], { cwd: dir });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^0 errors, \d+ warnings, \d+ notes$/m);
+    expect(result.code).toBe(0);
+  });
+});
+
 describe.runIf(haveTools)('the pilot preset with a tunnel', () => {
   it('flags the seed\'s 172.16.0.0/12 "internal" range, which holds the docker bridge', () => {
     const dir = rendered('preset: pilot\ndomain: pilot.example.com\ntunnel: { provider: cloudflare }\n');

@@ -36,6 +36,10 @@ const proxies = (l: Location) => directives(l.node.block, 'proxy_pass').length >
 const isWebSocket = (l: Location, tree: Directive[]) => !!headerSet(effective(l, tree, 'proxy_set_header'), 'Upgrade') || /(^|\/)(ws|wss|websocket|socket|cable)(\/|$)/i.test(l.path);
 const SECURITY_HEADERS = ['x-frame-options', 'x-content-type-options', 'content-security-policy', 'strict-transport-security', 'referrer-policy'];
 const UNSAFE_VARIABLE = /\$(uri|document_uri|\d|\{uri\}|\{document_uri\})/;
+// A path segment (or regex alternative) naming a metrics/status page or a liveness endpoint.
+const METRICS_PATH = /(^|[/|(^])(metrics|status|nginx_status|stub_status)([/$|)]|$)/i;
+const HEALTH_PATH = /(^|[/|(^])(health|healthz|ready|readyz|live|livez)([/$|)]|$)/i;
+const open = (l: Location, tree: Directive[]) => effective(l, tree, 'deny').length === 0 && effective(l, tree, 'allow').length === 0;
 
 export const NGINX_RULES: Rule[] = [
   {
@@ -65,11 +69,23 @@ export const NGINX_RULES: Rule[] = [
     id: 'nginx/internal-open',
     severity: 'error',
     check: ({ tree, locations }) =>
-      locations.filter((l) => /(^|[/|(^])(health|healthz|ready|readyz|live|livez|metrics|status|nginx_status|stub_status)([/$|)]|$)/i.test(l.path)).flatMap((l) =>
-        effective(l, tree, 'deny').length === 0 && effective(l, tree, 'allow').length === 0
-          ? [{ line: l.node.line, message: `${l.path} is reachable from anywhere (health and metrics endpoints leak internals)`, fix: 'add allow <internal CIDRs>; deny all; (or proxygen networks: + allow:)' }]
-          : [],
-      ),
+      locations.filter((l) => METRICS_PATH.test(l.path) && open(l, tree)).map((l) => ({
+        line: l.node.line,
+        message: `${l.path} is reachable from anywhere (metrics and status pages leak internals)`,
+        fix: 'add allow <internal CIDRs>; deny all; (or proxygen networks: + allow:)',
+      })),
+  },
+  {
+    // A public liveness answer is often deliberate (an external uptime check; PipeGate documents
+    // /healthz as unauthenticated), so a warning; metrics and status pages above are errors.
+    id: 'nginx/health-open',
+    severity: 'warning',
+    check: ({ tree, locations }) =>
+      locations.filter((l) => HEALTH_PATH.test(l.path) && !METRICS_PATH.test(l.path) && open(l, tree)).map((l) => ({
+        line: l.node.line,
+        message: `${l.path} is reachable from anywhere (fine for an external uptime check; otherwise restrict it)`,
+        fix: 'add allow <internal CIDRs>; deny all; (or proxygen networks: + allow:), or keep it public on purpose',
+      })),
   },
   {
     id: 'nginx/webhook-rate-limit',
