@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { addCidr, v6BlockOf, type ParsedCidrs } from '../plan/cidr.js';
-import { cidrText, hasHostBits, packedV4, parseCidrFast } from '../plan/ip-fast.js';
+import { cidrText, hasHostBits, packedV4, parseCidrFast, v4Octets } from '../plan/ip-fast.js';
 
 /** Why a meta response was refused: one line for the operator. */
 export class MetaRejected extends Error {}
@@ -63,25 +63,23 @@ function checkEntry(entry: unknown, into?: ParsedCidrs): string {
     const value = (packed - len) / 64;
     if (len === 0) throw new MetaRejected(`entry ${entry} would allow every address`);
     if (value % 2 ** (32 - len) !== 0) throw new MetaRejected(`entry ${entry} has host bits set`);
-    const range = maybeSpecial(false, Math.floor(value / 16777216)) ? specialRange(false, [Math.floor(value / 16777216), Math.floor(value / 65536) % 256, Math.floor(value / 256) % 256, value % 256]) : null;
+    const range = maybeSpecial(false, Math.floor(value / 16777216)) ? specialRange(false, v4Octets(value)) : null;
     if (range) throw new MetaRejected(`entry ${entry} is not a public unicast range (${range})`);
     into?.v4.push(packed);
     // No leading zeros in the grammar: the entry is its own canonical text.
     return entry.includes('/') ? entry : `${entry}/32`;
   }
-  // The fast parser accepts only strict hex IPv6 here; anything else meets the general checks below.
+  // Strict dotted IPv4 was taken above (the fast parser reads it with packedV4 too), so what the
+  // fast parser accepts here is plain hex IPv6; anything else meets the general checks below.
   const fast = parseCidrFast(entry);
   if (fast) {
-    const len = fast.bits < 0 ? (fast.v6 ? 128 : 32) : fast.bits;
+    const len = fast.bits < 0 ? 128 : fast.bits;
     if (len === 0) throw new MetaRejected(`entry ${entry} would allow every address`);
     if (hasHostBits(fast, len)) throw new MetaRejected(`entry ${entry} has host bits set`);
-    const range = specialRange(fast.v6, fast.parts);
+    const range = specialRange(true, fast.parts);
     if (range) throw new MetaRejected(`entry ${entry} is not a public unicast range (${range})`);
     const text = fast.canonical && fast.bits >= 0 ? entry : cidrText(fast, len);
-    if (into) {
-      if (fast.v6) into.v6.push(v6BlockOf(fast.parts, len, text));
-      else addCidr(text, into);
-    }
+    into?.v6.push(v6BlockOf(fast.parts, len, text));
     return text;
   }
   if (!/^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(entry)) throw new MetaRejected(`entry ${JSON.stringify(entry.slice(0, 60))} is not a CIDR`);

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { cidrText, hasHostBits, packedV4, parseCidrFast, v6GroupsText } from './ip-fast.js';
+import { cidrText, hasHostBits, packedV4, parseCidrFast, v4Octets, v6GroupsText } from './ip-fast.js';
 
 // Merging runs on every refresh over thousands of ranges, so it avoids ipaddr.js' general parser
 // on the hot path: IPv4 as plain numbers, IPv6 as four 32-bit words. Inputs were validated before.
@@ -62,8 +62,6 @@ function collapseV4(keys: Float64Array, out: string[]): void {
   if (start >= 0) v4Split(start, end, out);
 }
 
-const v4Text = (n: number) => `${Math.floor(n / 16777216)}.${Math.floor(n / 65536) % 256}.${Math.floor(n / 256) % 256}.${n % 256}`;
-
 /** Largest aligned blocks first; block size from the alignment of start and what is left. */
 function v4Split(start: number, end: number, out: string[]): void {
   while (start <= end) {
@@ -71,7 +69,7 @@ function v4Split(start: number, end: number, out: string[]): void {
     const left = end - start + 1;
     const fits = left >= 2 ** 32 ? 32 : 31 - Math.clz32(left);
     const hostBits = Math.min(aligned, fits);
-    out.push(`${v4Text(start)}/${32 - hostBits}`);
+    out.push(`${v4Octets(start).join('.')}/${32 - hostBits}`);
     start += 2 ** hostBits;
   }
 }

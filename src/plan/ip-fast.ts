@@ -27,19 +27,6 @@ function decimal(text: string, from: number, to: number): number {
   return value;
 }
 
-function v4Parts(text: string, end: number): number[] | null {
-  const parts: number[] = [];
-  let start = 0;
-  for (let i = 0; i <= end; i++) {
-    if (i < end && text.charCodeAt(i) !== 46) continue;
-    const octet = decimal(text, start, i);
-    if (octet < 0 || octet > 255 || parts.length === 4) return null;
-    parts.push(octet);
-    start = i + 1;
-  }
-  return parts.length === 4 ? parts : null;
-}
-
 /** The value of one hex digit's character code, or -1. */
 function hexDigit(code: number): number {
   return code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 102 ? code - 87 : code >= 65 && code <= 70 ? code - 55 : -1;
@@ -112,17 +99,24 @@ export function packedV4(text: string): number {
   return bits < 0 || bits > 32 ? -1 : value * 64 + bits;
 }
 
+/** The four octets of a 32-bit address. */
+export function v4Octets(value: number): number[] {
+  return [Math.floor(value / 16777216), Math.floor(value / 65536) % 256, Math.floor(value / 256) % 256, value % 256];
+}
+
 export function parseCidrFast(text: string): FastCidr | null {
+  if (text.indexOf(':') < 0) {
+    const packed = packedV4(text);
+    if (packed < 0) return null;
+    const bits = packed % 64;
+    return { v6: false, parts: v4Octets((packed - bits) / 64), bits: text.includes('/') ? bits : -1, canonical: true };
+  }
   const slash = text.indexOf('/');
   const end = slash < 0 ? text.length : slash;
   const bits = slash < 0 ? -1 : decimal(text, slash + 1, text.length);
   if (slash >= 0 && bits < 0) return null;
-  if (text.indexOf(':') >= 0) {
-    const parts = v6Parts(text, end);
-    return parts && bits <= 128 ? { v6: true, parts, bits, canonical: isCanonicalV6(text, end, parts) } : null;
-  }
-  const parts = v4Parts(text, end);
-  return parts && bits <= 32 ? { v6: false, parts, bits, canonical: true } : null;
+  const parts = v6Parts(text, end);
+  return parts && bits <= 128 ? { v6: true, parts, bits, canonical: isCanonicalV6(text, end, parts) } : null;
 }
 
 /** The first longest run of two or more zero hextets, as [start, length], or [-1, 0]. */
