@@ -1,13 +1,9 @@
 // The only place that turns errors into output and exit codes. Only stdio (node:fs alone) is
-// imported statically: each command's modules are initialised only when it runs (`--version` is
-// answered earlier, in the launcher, before the bundle is even read).
-import { writeErr, writeOut } from './io/stdio.js';
+// imported statically: each command's modules are initialised only when it runs (a bare
+// `--version` is answered earlier, in the launcher, before the bundle is even read).
+import { writeErr } from './io/stdio.js';
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
-    writeOut(`${__PROXYGEN_VERSION__}\n`);
-    return 0;
-  }
   const [{ buildCli, CommanderError }, { EXIT, ExitError, UserError }] = await Promise.all([import('./cli.js'), import('./errors.js')]);
   try {
     await buildCli(argv).parseAsync(argv);
