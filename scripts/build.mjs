@@ -42,7 +42,8 @@ const VENDOR = { undici: 'undici', ws: 'ws', '@inquirer/prompts': 'inquirer-prom
 const vendorExternal = {
   name: 'vendor-external',
   setup(b) {
-    b.onResolve({ filter: /^(undici|ws|@inquirer\/prompts)$/ }, (args) => ({ path: `./vendor/${VENDOR[args.path]}.cjs`, external: true }));
+    const names = Object.keys(VENDOR).map((name) => name.replace(/[/.]/g, '\\$&'));
+    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({ path: `./vendor/${VENDOR[args.path]}.cjs`, external: true }));
   },
 };
 // Each vendor file is `module.exports = require(name)`: the CommonJS shape Node itself would
@@ -82,19 +83,22 @@ const bundleBytes = await readFile('dist/proxygen.cjs');
 const nonAscii = bundleBytes.findIndex((byte) => byte > 127);
 if (nonAscii >= 0) throw new Error(`dist/proxygen.cjs has a non-ASCII byte at ${nonAscii}: ${bundleBytes.subarray(Math.max(0, nonAscii - 40), nonAscii + 10).toString('latin1')}`);
 await writeFile('dist/meta.json', JSON.stringify(result.metafile));
-const launcher = await readFile(new URL('./launcher.cjs', import.meta.url), 'utf8');
-await writeFile('dist/launcher.cjs', launcher.replace('__PROXYGEN_VERSION__', pkg.version));
-
-// Warm one code cache per hot command with a typical run of it in a temp project: each cache
-// then holds what its command compiles (render's also serves the other commands).
-const project = mkdtempSync(join(tmpdir(), 'proxygen-warm-'));
-const config = join(project, 'proxygen.yaml');
-await writeFile(config, await readFile('fixtures/pilot/proxygen.yaml', 'utf8'));
-for (const [args, codes] of [
+// One code cache per hot command, warmed below by a typical run of it in a temp project: each
+// cache then holds what its command compiles (the first, render's, also serves the others). The
+// launcher gets the list from here.
+const WARM_RUNS = [
   [['render'], [0]],
   [['check'], [0, 1]],
   [['refresh-allowlist', '--source', 'fixtures/github-meta-sample.json', '--dry-run'], [0]],
-]) {
+];
+const launcher = await readFile(new URL('./launcher.cjs', import.meta.url), 'utf8');
+if (!launcher.includes("'__PROXYGEN_HOT__'")) throw new Error('scripts/launcher.cjs lost its __PROXYGEN_HOT__ placeholder');
+await writeFile('dist/launcher.cjs', launcher.replace('__PROXYGEN_VERSION__', pkg.version).replace("'__PROXYGEN_HOT__'", JSON.stringify(WARM_RUNS.map(([args]) => args[0]))));
+
+const project = mkdtempSync(join(tmpdir(), 'proxygen-warm-'));
+const config = join(project, 'proxygen.yaml');
+await writeFile(config, await readFile('fixtures/pilot/proxygen.yaml', 'utf8'));
+for (const [args, codes] of WARM_RUNS) {
   const warm = spawnSync(process.execPath, ['dist/launcher.cjs', ...args, '--config', config], { encoding: 'utf8' });
   if (!codes.includes(warm.status)) throw new Error(`warming the code cache with ${args[0]} failed (${warm.status}): ${warm.stderr}`);
 }

@@ -16,9 +16,9 @@ const Module = require('node:module');
 
 const file = path.join(__dirname, 'proxygen.cjs');
 // One cache per hot command, each warmed at build time by a run of that command (it holds the
-// functions that command compiles); the other commands use render's.
-const HOT = ['render', 'check', 'refresh-allowlist'];
-const kind = HOT.includes(argv[2]) ? argv[2] : 'render';
+// functions that command compiles); the other commands use the first's. The build fills in the list.
+const HOT = '__PROXYGEN_HOT__';
+const kind = HOT.includes(argv[2]) ? argv[2] : HOT[0];
 const cacheFile = path.join(__dirname, `proxygen.${kind}.${process.version}.v8cache`);
 // The build guarantees an ASCII bundle: read as latin1, a plain copy instead of UTF-8 decoding.
 const source = fs.readFileSync(file, 'latin1');
