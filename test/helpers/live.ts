@@ -9,14 +9,21 @@ import { nginxMainConfig } from '../../src/io/sandbox.js';
 import type { OutputFile } from '../../src/targets/index.js';
 import { caddyParts, nginxParts } from './project.js';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+// Ports this process has handed out: the kernel may give a port it just released to the next
+// listen(0), so two calls in a row could otherwise return the same number.
+const handedOut = new Set<number>();
+
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createNetServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+      server.on('error', reject);
     });
-    server.on('error', reject);
-  });
+    if (!handedOut.has(port)) return handedOut.add(port), port;
+  }
 }
 
 export function waitForPort(port: number, child: ChildProcess, log: () => string, timeoutMs = 15_000): Promise<void> {
@@ -82,8 +89,9 @@ export async function startBackend(knows: (path: string) => boolean, websocket: 
     sockets.handleUpgrade(request, socket, head, (ws) => (code ? ws.close(code, 'credentials wanted') : sockets.emit('connection', ws, request)));
   });
   server.keepAliveTimeout = 65_000;
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  handedOut.add(port);
   return {
     port,
     seen,
