@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../src/project.js';
-import { allowlistDependentPaths, renderAllowlistTargets } from '../src/targets/index.js';
+import { allowlistDependentPaths, renderAllowlistFiles } from '../src/targets/index.js';
 import { FIXTURES, scenarios } from './helpers/project.js';
 
 // UPDATE_GOLDEN=1 npx vitest run test/golden.test.ts rewrites the expected files.
@@ -40,7 +40,8 @@ describe.each(scenarios())('golden files: %s', (scenario) => {
     const { files, plan, targets } = await loadProject(join(FIXTURES, scenario, 'proxygen.yaml'));
     const following = files.filter((f) => f.path.includes('/allowlists/') || f.path.startsWith('ngrok/')).map((f) => f.path);
     expect(allowlistDependentPaths(plan, targets)).toEqual(following);
-    const partial = renderAllowlistTargets(plan, targets);
+    const partial = renderAllowlistFiles(plan, targets);
+    expect(partial.map((f) => f.path)).toEqual(following);
     for (const path of following) expect(partial.find((f) => f.path === path)?.content, path).toBe(files.find((f) => f.path === path)!.content);
   });
 });

@@ -14,7 +14,7 @@ import { collapseParsed, type ParsedCidrs } from '../plan/cidr.js';
 import { buildPlan } from '../plan/plan.js';
 import { loadProject, type Project } from '../project.js';
 import { nginxAllowlistFile } from '../targets/nginx.js';
-import { allowlistDependentPaths, renderAllowlistTargets } from '../targets/index.js';
+import { allowlistDependentPaths, renderAllowlistFiles, TARGETS } from '../targets/index.js';
 import { writeErr, writeOut } from '../io/stdio.js';
 
 export interface RefreshOptions extends GlobalOptions {
@@ -38,17 +38,9 @@ interface ListChange {
   removed: string[];
 }
 
-const fail = (message: string, code: number = EXIT.outside) => new UserError(`refresh-allowlist: ${message}`, undefined, code);
+const VALIDATED_TARGETS = ['nginx', 'caddy'] as const;
 
-function currentLists(project: Project, state: State, onDisk: Map<string, string | null>): Record<string, string[] | null> {
-  return Object.fromEntries(
-    project.plan.allowlists.map((list) => {
-      const text = onDisk.get(nginxAllowlistFile(list.name));
-      const fromFile = text ? nginxAllowEntries(text) : null;
-      return [list.name, fromFile ?? state.allowlists?.[list.name]?.cidrs ?? null];
-    }),
-  );
-}
+const fail = (message: string, code: number = EXIT.outside) => new UserError(`refresh-allowlist: ${message}`, undefined, code);
 
 /** The `allow CIDR;` lines of an nginx allowlist file, in order. */
 function nginxAllowEntries(text: string): string[] {
@@ -57,12 +49,19 @@ function nginxAllowEntries(text: string): string[] {
   return entries;
 }
 
-function diffLists(before: Record<string, string[] | null>, after: Record<string, string[]>): ListChange[] {
-  return Object.entries(after).map(([name, list]) => {
-    // The usual cron run: nothing changed. Both lists are merged and sorted the same way.
-    const previous = before[name];
-    if (previous && previous.length === list.length && previous.every((cidr, i) => cidr === list[i])) return { name, before: list.length, after: list.length, added: [], removed: [] };
-    const old = new Set(previous ?? []);
+/**
+ * What each list gains and loses. The usual cron run changes nothing, and then the nginx file on
+ * disk is the one just rendered: one string comparison instead of reading thousands of lines.
+ */
+function diffLists(project: Project, state: State, onDisk: Map<string, string | null>, next: Record<string, string[]>, rendered: Map<string, string>): ListChange[] {
+  return project.plan.allowlists.map(({ name }) => {
+    const list = next[name]!;
+    const path = nginxAllowlistFile(name);
+    const text = onDisk.get(path);
+    if (text && text === rendered.get(path)) return { name, before: list.length, after: list.length, added: [], removed: [] };
+    const previous = (text ? nginxAllowEntries(text) : null) ?? state.allowlists?.[name]?.cidrs ?? [];
+    if (previous.length === list.length && previous.every((cidr, i) => cidr === list[i])) return { name, before: list.length, after: list.length, added: [], removed: [] };
+    const old = new Set(previous);
     const now = new Set(list);
     return { name, before: old.size, after: now.size, added: list.filter((c) => !old.has(c)), removed: [...old].filter((c) => !now.has(c)) };
   });
@@ -158,14 +157,15 @@ async function refresh(project: Project, options: RefreshOptions, env: { timeout
     throw error instanceof MetaRejected ? fail(`refused the response from ${source}: ${error.message}; nothing was changed`) : error;
   }
   const next = Object.fromEntries(plan.allowlists.map((list) => [list.name, collapseParsed(...list.sections.map((s) => data[s]!))]));
-  const changes = diffLists(currentLists(project, state, onDisk), next);
+  const nextPlan = buildPlan(config, plan.source, next);
+  const rendered = renderAllowlistFiles(nextPlan, project.targets);
+  const changes = diffLists(project, state, onDisk, next, new Map(rendered.map((f) => [f.path, f.content])));
   for (const change of changes) {
     if (change.after === 0) throw fail(`${change.name} would be empty; refused`);
     if (change.before > 0 && change.after * 2 < change.before && !options.force) {
       throw fail(`${change.name} would shrink from ${change.before} to ${change.after} ranges (more than half); refused, use --force if that is right`);
     }
   }
-  const rendered = renderAllowlistTargets(buildPlan(config, plan.source, next), project.targets);
   const changed = rendered.filter((f) => onDisk.has(f.path) && onDisk.get(f.path) !== f.content).map((f) => ({ ...f, previous: onDisk.get(f.path) ?? null }));
   const newState: State = { ...state, etag: fetched.etag, sections, checked: now, fetched: now, allowlists: Object.fromEntries(Object.entries(next).map(([name, cidrs]) => [name, { cidrs, fetched: now }])) };
   const summary = { changed: changed.length > 0, etag: fetched.etag ?? null, added: changes.reduce((n, c) => n + c.added.length, 0), removed: changes.reduce((n, c) => n + c.removed.length, 0), lists: changes, files: changed.map((f) => f.path) };
@@ -179,7 +179,8 @@ async function refresh(project: Project, options: RefreshOptions, env: { timeout
     return report(summary);
   }
   const restore = await swapFiles(env.outputDir, changed);
-  const checks = await validateWithTools(buildPlan(config, plan.source, next), rendered.filter((f) => f.path.startsWith('nginx/') || f.path.startsWith('caddy/')));
+  // The validators need the whole site files around the lists, rendered only now that they run.
+  const checks = await validateWithTools(nextPlan, VALIDATED_TARGETS.filter((t) => project.targets.includes(t)).flatMap((t) => TARGETS[t](nextPlan)));
   const failed = checks.find((c) => !c.ok && !c.missing);
   if (failed) {
     await restore();

@@ -1,7 +1,7 @@
 import caddyTemplate from '../../templates/caddy/Caddyfile.hbs';
 import type { Match } from '../plan/match.js';
 import { HSTS_VALUE, type Plan, type PlanRoute } from '../plan/plan.js';
-import { caddySize, cidrChunks, durationText, headerLines, type OutputFile } from './format.js';
+import { allowlistHeader, caddySize, cidrChunks, durationText, headerLines, joinLines, type OutputFile } from './format.js';
 import { template } from './hbs.js';
 
 const render = template(caddyTemplate);
@@ -80,15 +80,14 @@ export function renderCaddy(plan: Plan): OutputFile[] {
     // Caddy's automatic redirect drops a non-standard https_port from the Location it sends.
     redirect: tlsOn && plan.ports.https !== 443 ? { from: `http://${plan.domain}`, to: `https://${plan.domain}:${plan.ports.https}{uri}` } : null,
   });
-  const allowlists = plan.allowlists.map((list) => ({
+  return [{ path: caddyFile, content, mode: 0o644 }, ...caddyAllowlistFiles(plan)];
+}
+
+/** One file of `remote_ip` lines (eight CIDRs each) per allowlist, imported inside a matcher. */
+export function caddyAllowlistFiles(plan: Plan): OutputFile[] {
+  return plan.allowlists.map((list) => ({
     path: caddyAllowlistFile(list.name),
-    content: [
-      ...headerLines(plan, `allowlist ${list.name} (GitHub meta: ${list.sections.join(', ')})`).map((l) => `# ${l}`),
-      '# Owned by `proxygen refresh-allowlist`; imported inside a matcher block.',
-      ...cidrChunks(list.cidrs, 8).map((chunk) => `remote_ip ${chunk.join(' ')}`),
-      '',
-    ].join('\n'),
+    content: `${allowlistHeader(plan, list, '# Owned by `proxygen refresh-allowlist`; imported inside a matcher block.')}${joinLines(cidrChunks(list.cidrs, 8).map((chunk) => chunk.join(' ')), 'remote_ip ', '')}`,
     mode: 0o644,
   }));
-  return [{ path: caddyFile, content, mode: 0o644 }, ...allowlists];
 }

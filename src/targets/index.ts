@@ -1,9 +1,9 @@
 import type { TargetName } from '../config/schema.js';
 import type { Plan } from '../plan/plan.js';
-import { caddyAllowlistFile, renderCaddy } from './caddy.js';
+import { caddyAllowlistFile, caddyAllowlistFiles, renderCaddy } from './caddy.js';
 import { renderCloudflared } from './cloudflared.js';
 import type { OutputFile } from './format.js';
-import { nginxAllowlistFile, renderNginx } from './nginx.js';
+import { nginxAllowlistFile, nginxAllowlistFiles, renderNginx } from './nginx.js';
 import { ngrokFile, renderNgrok } from './ngrok.js';
 import { renderExtras } from './readme.js';
 
@@ -23,19 +23,20 @@ export function renderTargets(plan: Plan, targets: TargetName[], preset: string)
   return byPath([...targets.flatMap((target) => TARGETS[target](plan)), ...renderExtras(plan, targets, preset)]);
 }
 
-// The files whose content follows the allowlist data, per target (what refresh-allowlist rewrites).
-const ALLOWLIST_DEPENDENT: Partial<Record<TargetName, (plan: Plan) => string[]>> = {
-  nginx: (plan) => plan.allowlists.map((list) => nginxAllowlistFile(list.name)),
-  caddy: (plan) => plan.allowlists.map((list) => caddyAllowlistFile(list.name)),
-  ngrok: () => [ngrokFile],
+// The files whose content follows the allowlist data, per target (what refresh-allowlist
+// rewrites): their paths, known before the new lists are, and the files themselves.
+const ALLOWLIST_DEPENDENT: Partial<Record<TargetName, { paths: (plan: Plan) => string[]; render: (plan: Plan) => OutputFile[] }>> = {
+  nginx: { paths: (plan) => plan.allowlists.map((list) => nginxAllowlistFile(list.name)), render: nginxAllowlistFiles },
+  caddy: { paths: (plan) => plan.allowlists.map((list) => caddyAllowlistFile(list.name)), render: caddyAllowlistFiles },
+  ngrok: { paths: () => [ngrokFile], render: renderNgrok },
 };
 
 /** The files whose content follows the allowlist data, known without rendering. */
 export function allowlistDependentPaths(plan: Plan, targets: TargetName[]): string[] {
-  return targets.flatMap((target) => ALLOWLIST_DEPENDENT[target]?.(plan) ?? []).sort();
+  return targets.flatMap((target) => ALLOWLIST_DEPENDENT[target]?.paths(plan) ?? []).sort();
 }
 
-/** Every file of the targets that have allowlist-dependent files (no README): what refresh renders. */
-export function renderAllowlistTargets(plan: Plan, targets: TargetName[]): OutputFile[] {
-  return byPath(targets.filter((target) => ALLOWLIST_DEPENDENT[target]).flatMap((target) => TARGETS[target](plan)));
+/** Only the files that follow the allowlist data, as renderTargets would write them. */
+export function renderAllowlistFiles(plan: Plan, targets: TargetName[]): OutputFile[] {
+  return byPath(targets.flatMap((target) => ALLOWLIST_DEPENDENT[target]?.render(plan) ?? []));
 }

@@ -1,7 +1,7 @@
 import siteTemplate from '../../templates/nginx/site.conf.hbs';
 import type { Plan, PlanRoute } from '../plan/plan.js';
 import { HSTS_VALUE } from '../plan/plan.js';
-import { headerLines, nginxSize, type OutputFile } from './format.js';
+import { allowlistHeader, headerLines, joinLines, nginxSize, type OutputFile } from './format.js';
 import { template } from './hbs.js';
 
 const render = template(siteTemplate);
@@ -78,10 +78,14 @@ export function renderNginx(plan: Plan): OutputFile[] {
     headers: [...plan.headers, ...(plan.hsts ? [{ name: 'Strict-Transport-Security', value: HSTS_VALUE }] : [])],
     locations,
   });
-  const allowlists = plan.allowlists.map((list) => ({
+  return [{ path: nginxSiteFile(plan), content, mode: 0o644 }, ...nginxAllowlistFiles(plan)];
+}
+
+/** One `allow CIDR;` file per allowlist: thousands of lines, so one join, not a line each. */
+export function nginxAllowlistFiles(plan: Plan): OutputFile[] {
+  return plan.allowlists.map((list) => ({
     path: nginxAllowlistFile(list.name),
-    content: [...headerLines(plan, `allowlist ${list.name} (GitHub meta: ${list.sections.join(', ')})`).map((l) => `# ${l}`), '# Owned by `proxygen refresh-allowlist`.', ...list.cidrs.map((c) => `allow ${c};`), ''].join('\n'),
+    content: `${allowlistHeader(plan, list, '# Owned by `proxygen refresh-allowlist`.')}${joinLines(list.cidrs, 'allow ', ';')}`,
     mode: 0o644,
   }));
-  return [{ path: nginxSiteFile(plan), content, mode: 0o644 }, ...allowlists];
 }
