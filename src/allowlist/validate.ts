@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
-import { addCidr, v6BlockOf, type ParsedCidrs } from '../plan/cidr.js';
-import { cidrText, hasHostBits, packedV4, parseCidrFast, v4Octets } from '../plan/ip-fast.js';
+import { addCidr, type Block, type ParsedCidrs } from '../plan/cidr.js';
+import { hextetsOf, packedV4, parseV6Fast, POW2, v4Octets, v6GroupsText, wordsHaveHostBits } from '../plan/ip-fast.js';
 
 /** Why a meta response was refused: one line for the operator. */
 export class MetaRejected extends Error {}
@@ -56,30 +56,30 @@ export function strictCidr(entry: unknown): string {
  */
 function checkEntry(entry: unknown, into?: ParsedCidrs): string {
   if (typeof entry !== 'string') throw new MetaRejected(`entry ${JSON.stringify(entry)} is not a string`);
-  // Strict dotted IPv4 (most of every list) is checked as one number, without allocating.
+  // Strict dotted IPv4 (most of every list) is read as one number.
   const packed = packedV4(entry);
   if (packed >= 0) {
     const len = packed % 64;
     const value = (packed - len) / 64;
     if (len === 0) throw new MetaRejected(`entry ${entry} would allow every address`);
-    if (value % 2 ** (32 - len) !== 0) throw new MetaRejected(`entry ${entry} has host bits set`);
-    const range = maybeSpecial(false, Math.floor(value / 16777216)) ? specialRange(false, v4Octets(value)) : null;
+    if (value % POW2[32 - len]! !== 0) throw new MetaRejected(`entry ${entry} has host bits set`);
+    const range = maybeSpecial(false, (value / 16777216) | 0) ? specialRange(false, v4Octets(value)) : null;
     if (range) throw new MetaRejected(`entry ${entry} is not a public unicast range (${range})`);
-    into?.v4.push(packed);
     // No leading zeros in the grammar: the entry is its own canonical text.
-    return entry.includes('/') ? entry : `${entry}/32`;
+    const text = entry.includes('/') ? entry : `${entry}/32`;
+    if (into) into.v4.push(packed), into.v4Text?.set(packed, text);
+    return text;
   }
-  // Strict dotted IPv4 was taken above (the fast parser reads it with packedV4 too), so what the
-  // fast parser accepts here is plain hex IPv6; anything else meets the general checks below.
-  const fast = parseCidrFast(entry);
-  if (fast) {
-    const len = fast.bits < 0 ? 128 : fast.bits;
+  // Plain hex IPv6, read straight into the four words the merge works on.
+  const v6 = parseV6Fast(entry);
+  if (v6) {
+    const len = v6.bits < 0 ? 128 : v6.bits;
     if (len === 0) throw new MetaRejected(`entry ${entry} would allow every address`);
-    if (hasHostBits(fast, len)) throw new MetaRejected(`entry ${entry} has host bits set`);
-    const range = specialRange(true, fast.parts);
+    if (wordsHaveHostBits(v6.words, len)) throw new MetaRejected(`entry ${entry} has host bits set`);
+    const range = maybeSpecial(true, v6.words[0]! >>> 16) ? specialRange(true, hextetsOf(v6.words)) : null;
     if (range) throw new MetaRejected(`entry ${entry} is not a public unicast range (${range})`);
-    const text = fast.canonical && fast.bits >= 0 ? entry : cidrText(fast, len);
-    into?.v6.push(v6BlockOf(fast.parts, len, text));
+    const text = v6.canonical && v6.bits >= 0 ? entry : `${v6GroupsText(hextetsOf(v6.words))}/${len}`;
+    into?.v6.push({ start: v6.words as Block['start'], bits: len, text });
     return text;
   }
   if (!/^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(entry)) throw new MetaRejected(`entry ${JSON.stringify(entry.slice(0, 60))} is not a CIDR`);
@@ -116,18 +116,18 @@ export function validateMeta(body: string, sections: string[]): Record<string, P
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new MetaRejected('response is not a JSON object');
   const out: Record<string, ParsedCidrs> = {};
+  // One map for every section: a key's canonical text is the same wherever it appears.
+  const v4Text = new Map<number, string>();
   for (const section of sections) {
     const list = (data as Record<string, unknown>)[section];
     if (list === undefined) throw new MetaRejected(`section "${section}" is missing`);
     if (!Array.isArray(list)) throw new MetaRejected(`section "${section}" is not a list`);
     if (list.length === 0) throw new MetaRejected(`section "${section}" is empty`);
-    const parsed: ParsedCidrs = { v4: [], v6: [] };
-    for (const entry of list) {
-      try {
-        checkEntry(entry, parsed);
-      } catch (error) {
-        throw new MetaRejected(`section "${section}": ${(error as Error).message}`);
-      }
+    const parsed: ParsedCidrs = { v4: [], v6: [], v4Text };
+    try {
+      for (let i = 0; i < list.length; i++) checkEntry(list[i], parsed);
+    } catch (error) {
+      throw new MetaRejected(`section "${section}": ${(error as Error).message}`);
     }
     out[section] = parsed;
   }

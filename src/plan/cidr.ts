@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { cidrText, hasHostBits, packedV4, parseCidrFast, v4Octets, v6GroupsText } from './ip-fast.js';
+import { cidrText, hasHostBits, hextetsOf, hostMask, packedV4, parseCidrFast, POW2, v4Octets, v6GroupsText } from './ip-fast.js';
 
 // Merging runs on every refresh over thousands of ranges, so it avoids ipaddr.js' general parser
 // on the hot path: IPv4 as plain numbers, IPv6 as four 32-bit words. Inputs were validated before.
@@ -39,27 +39,39 @@ function v4Key(text: string): number {
   if (packed < 0) packed = packedV4(canonicalCidr(text));
   const bits = packed % 64;
   const value = (packed - bits) / 64;
-  return (value - (value % 2 ** (32 - bits))) * 64 + bits;
+  return (value - (value % POW2[32 - bits]!)) * 64 + bits;
 }
 
-/** Sorted keys joined into ranges, each split into blocks as soon as it ends (no range objects). */
-function collapseV4(keys: Float64Array, out: string[]): void {
+/**
+ * Sorted keys joined into ranges, each split into blocks as soon as it ends (no range objects).
+ * A range that is one input block unchanged is printed as that entry's text when it is known:
+ * most entries join nothing, and building thousands of strings costs more than the merge.
+ */
+function collapseV4(keys: Float64Array, texts: Map<number, string> | undefined, out: string[]): void {
   keys.sort();
   let start = -1;
   let end = -2;
-  for (const key of keys) {
+  let single = -1;
+  const flush = () => {
+    const text = single >= 0 ? texts?.get(single) : undefined;
+    if (text !== undefined) out.push(text);
+    else v4Split(start, end, out);
+  };
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const bits = key % 64;
     const from = (key - bits) / 64;
-    const to = from + 2 ** (32 - bits) - 1;
+    const to = from + POW2[32 - bits]! - 1;
     if (from <= end + 1) {
-      if (to > end) end = to;
+      if (to > end) (end = to), (single = -1);
       continue;
     }
-    if (start >= 0) v4Split(start, end, out);
+    if (start >= 0) flush();
     start = from;
     end = to;
+    single = key;
   }
-  if (start >= 0) v4Split(start, end, out);
+  if (start >= 0) flush();
 }
 
 /** Largest aligned blocks first; block size from the alignment of start and what is left. */
@@ -67,10 +79,10 @@ function v4Split(start: number, end: number, out: string[]): void {
   while (start <= end) {
     const aligned = start === 0 ? 32 : 31 - Math.clz32((start & -start) >>> 0);
     const left = end - start + 1;
-    const fits = left >= 2 ** 32 ? 32 : 31 - Math.clz32(left);
-    const hostBits = Math.min(aligned, fits);
+    const fits = left >= 4294967296 ? 32 : 31 - Math.clz32(left);
+    const hostBits = aligned < fits ? aligned : fits;
     out.push(`${v4Octets(start).join('.')}/${32 - hostBits}`);
-    start += 2 ** hostBits;
+    start += POW2[hostBits]!;
   }
 }
 
@@ -87,14 +99,8 @@ export interface Block {
   text?: string;
 }
 
-/** The bits below a prefix of `bits` that fall in word `i`, as a uint32 mask. */
-function hostMask(bits: number, i: number): number {
-  const keep = Math.min(32, Math.max(0, bits - 32 * i));
-  return keep === 32 ? 0 : 0xffffffff >>> keep;
-}
-
 /** A block from 8 hextets and a prefix length; `text` when it is the block's canonical text. */
-export function v6BlockOf(parts: number[], bits: number, text?: string): Block {
+function v6BlockOf(parts: number[], bits: number, text?: string): Block {
   const start: Words = [0, 0, 0, 0];
   for (let i = 0; i < 4; i++) start[i] = ((parts[2 * i]! * 65536 + parts[2 * i + 1]!) & ~hostMask(bits, i)) >>> 0;
   return text === undefined ? { start, bits } : { start, bits, text };
@@ -127,7 +133,7 @@ function inside(outer: Block, inner: Block): boolean {
 function halves(a: Block, b: Block): boolean {
   if (a.bits !== b.bits || a.bits === 0) return false;
   const word = (a.bits - 1) >> 5;
-  const bit = 2 ** (31 - ((a.bits - 1) & 31));
+  const bit = POW2[31 - ((a.bits - 1) & 31)]!;
   for (let i = 0; i < 4; i++) {
     if (i === word) {
       if (a.start[i]! & bit || b.start[i] !== a.start[i]! + bit) return false;
@@ -139,7 +145,8 @@ function halves(a: Block, b: Block): boolean {
 function collapseV6(blocks: Block[], out: string[]): void {
   blocks.sort(compareBlocks);
   const stack: Block[] = [];
-  for (const block of blocks) {
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i]!;
     const top = stack[stack.length - 1];
     if (top && inside(top, block)) continue;
     stack.push(block);
@@ -153,15 +160,15 @@ function collapseV6(blocks: Block[], out: string[]): void {
 }
 
 function v6Text(words: Words): string {
-  const parts: number[] = [];
-  for (const w of words) parts.push(Math.floor(w / 65536), w % 65536);
-  return v6GroupsText(parts);
+  return v6GroupsText(hextetsOf(words));
 }
 
 /** Entries parsed for merging: IPv4 as start * 64 + prefix length, IPv6 as blocks. */
 export interface ParsedCidrs {
   v4: number[];
   v6: Block[];
+  /** Canonical text of IPv4 keys that have no host bits, where the caller knows it. */
+  v4Text?: Map<number, string>;
 }
 
 /** One entry into `into` (see mergeCidrs for what entries may look like). */
@@ -170,13 +177,23 @@ export function addCidr(text: string, into: ParsedCidrs): void {
   else into.v4.push(v4Key(text));
 }
 
+/** The IPv4 texts of all parts: usually one map that validation shared between sections. */
+function knownTexts(parts: ParsedCidrs[]): Map<number, string> | undefined {
+  const first = parts.find((part) => part.v4Text)?.v4Text;
+  if (parts.every((part) => part.v4Text === first || !part.v4Text)) return first;
+  const all = new Map<number, string>();
+  for (const part of parts) for (const [key, text] of part.v4Text ?? []) all.set(key, text);
+  return all;
+}
+
 /** Like Python's ipaddress.collapse_addresses per family: IPv4 first, then IPv6, ascending. */
 export function collapseParsed(...parts: ParsedCidrs[]): string[] {
   const keys = new Float64Array(parts.reduce((n, part) => n + part.v4.length, 0));
   let at = 0;
-  for (const part of parts) for (const key of part.v4) keys[at++] = key;
+  for (const part of parts) for (let i = 0; i < part.v4.length; i++) keys[at++] = part.v4[i]!;
+  const texts = knownTexts(parts);
   const out: string[] = [];
-  collapseV4(keys, out);
+  collapseV4(keys, texts, out);
   collapseV6(([] as Block[]).concat(...parts.map((part) => part.v6)), out);
   return out;
 }
