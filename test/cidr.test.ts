@@ -155,3 +155,24 @@ describe('CIDR merge agrees with a BigInt reference on random clustered sets', (
     );
   });
 });
+
+describe('validated once, merged from the parsed entries (what refresh-allowlist does)', () => {
+  it('agrees with the BigInt reference, entries of both families split over two sections (1,000 runs)', () => {
+    const v4 = fc.tuple(fc.nat(255), fc.integer({ min: 24, max: 32 }), fc.boolean()).map(([low, bits, bare]) => {
+      const address = `20.0.0.${(low >> (32 - bits)) << (32 - bits)}`;
+      return bare && bits === 32 ? address : `${address}/${bits}`;
+    });
+    const v6 = fc.tuple(fc.nat(255), fc.integer({ min: 120, max: 128 })).map(([low, bits]) => `2a0a:a440::${((low >> (128 - bits)) << (128 - bits)).toString(16)}/${bits}`);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(v4, v6), { maxLength: 40 }), fc.nat(40), (entries, cut) => {
+        const meta = { one: entries.slice(0, cut), two: entries.slice(cut) };
+        fc.pre(meta.one.length > 0 && meta.two.length > 0);
+        const parsed = validateMeta(JSON.stringify(meta), ['one', 'two']);
+        const withSlash = (cidr: string) => (cidr.includes('/') ? cidr : `${cidr}/32`);
+        const family = (v6family: boolean) => entries.filter((e) => e.includes(':') === v6family).map(withSlash);
+        expect(collapseParsed(parsed.one!, parsed.two!)).toEqual([...referenceMerge(family(false), 32), ...referenceMerge(family(true), 128)]);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
