@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +63,18 @@ describe('bundle loading (a real run of the built CLI)', () => {
     const loaded = packagesLoadedBy(args, tempProject('preset: pilot\ndomain: pilot.example.com\n'));
     expect(loaded).toContain('commander');
     for (const name of lazy) expect(loaded, name).not.toContain(name);
+  });
+
+  it('with output sent to /dev/null (cron) render loads neither tty nor net: /dev/null is a character device but no terminal', () => {
+    const dir = tempProject('preset: pilot\ndomain: pilot.example.com\n');
+    const out = join(mkdtempSync(join(tmpdir(), 'proxygen-loaded-')), 'builtins.json');
+    const preload = join(dir, 'builtins.cjs');
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (tty|net)$/.test(m)))));\n`);
+    const devNull = openSync('/dev/null', 'w');
+    const result = spawnSync(process.execPath, ['--require', preload, BIN, 'render'], { cwd: dir, stdio: ['ignore', devNull, devNull], env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined } });
+    closeSync(devNull);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual([]);
   });
 
   it('check on hand-written files does not initialise the config schema', () => {

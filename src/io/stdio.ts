@@ -1,4 +1,4 @@
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 
 // Output goes straight to the file descriptors: the first touch of process.stdout builds a
 // stream, and for a pipe or a terminal a net.Socket with the whole stream stack (about 5 ms of a
@@ -33,10 +33,14 @@ function write(fd: 1 | 2, text: string): void {
 export const writeOut = (text: string): void => write(1, text);
 export const writeErr = (text: string): void => write(2, text);
 
-/** Like `stream.isTTY` without building the stream; tty is loaded only for character devices. */
+/**
+ * Like `stream.isTTY` without building the stream; tty (which brings net and the stream stack,
+ * about 5 ms) is loaded only for a character device other than /dev/null, where cron sends output.
+ */
 export function isTerminal(fd: 1 | 2): boolean {
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
+    const stat = fstatSync(fd);
+    if (!stat.isCharacterDevice() || stat.rdev === statSync('/dev/null').rdev) return false;
   } catch {
     return false;
   }
