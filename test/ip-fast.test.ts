@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { cidrText, hasHostBits, packedV4, parseCidrFast } from '../src/plan/ip-fast.js';
+import { cidrText, hasHostBits, packedV4, parseCidrFast, parseV6Fast, wordsHaveHostBits } from '../src/plan/ip-fast.js';
 
 /** What ipaddr.js makes of a CIDR: the reference the fast path must agree with. */
 function reference(text: string): { text: string; hostBits: boolean } | null {
@@ -89,6 +89,19 @@ describe('the canonical flag: IPv6 text already in RFC 5952 form', () => {
           if (!parsed) continue;
           expect(parsed.canonical, text).toBe(cidrText(parsed, 128) === `${text}/128`);
         }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('wordsHaveHostBits: the host-bit test on the four words validation reads IPv6 into', () => {
+  it('agrees with ipaddr.js on random addresses and prefix lengths (2,000 runs)', () => {
+    const groups = fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffff })), { minLength: 8, maxLength: 8 });
+    fc.assert(
+      fc.property(groups, fc.integer({ min: 0, max: 128 }), (parts, len) => {
+        const text = `${new ipaddr.IPv6(parts).toString()}/${len}`;
+        expect(wordsHaveHostBits(parseV6Fast(text)!.words, len), text).toBe(reference(text)!.hostBits);
       }),
       { numRuns: 2000 },
     );

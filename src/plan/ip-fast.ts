@@ -110,7 +110,10 @@ export function hostMask(bits: number, i: number): number {
 
 /** Whether any bit beyond `len` is set in four 32-bit words. */
 export function wordsHaveHostBits(words: number[], len: number): boolean {
-  for (let i = 0; i < 4; i++) if ((words[i]! & hostMask(len, i)) !== 0) return true;
+  // The word the prefix ends in keeps its top len % 32 bits; every word after it must be zero.
+  const at = len >> 5;
+  if (at < 4 && (words[at]! & (0xffffffff >>> (len & 31))) !== 0) return true;
+  for (let i = at + 1; i < 4; i++) if (words[i] !== 0) return true;
   return false;
 }
 

@@ -15,9 +15,14 @@ export function allowlistHeader(plan: Plan, list: { name: string; sections: stri
   return `${[...headerLines(plan, `allowlist ${list.name} (GitHub meta: ${list.sections.join(', ')})`).map((line) => `# ${line}`), owner].join('\n')}\n`;
 }
 
-/** `prefix item suffix` lines, each ending in a newline, built by one join (allowlists hold thousands). */
+/** `prefix item suffix` lines joined by newlines, built by one join (allowlists hold thousands). */
+export function prefixedLines(items: string[], prefix: string, suffix = ''): string {
+  return items.length === 0 ? '' : `${prefix}${items.join(`${suffix}\n${prefix}`)}${suffix}`;
+}
+
+/** prefixedLines, each line ending in a newline. */
 export function joinLines(items: string[], prefix: string, suffix: string): string {
-  return items.length === 0 ? '' : `${prefix}${items.join(`${suffix}\n${prefix}`)}${suffix}\n`;
+  return items.length === 0 ? '' : `${prefixedLines(items, prefix, suffix)}\n`;
 }
 
 // nginx's size syntax (binary k, m, g) is the config's own.

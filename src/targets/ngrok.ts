@@ -2,7 +2,7 @@ import ngrokTemplate from '../../templates/ngrok/ngrok.yml.hbs';
 import policyPartial from '../../templates/ngrok/policy.hbs';
 import type { Match } from '../plan/match.js';
 import type { Plan, PlanRoute } from '../plan/plan.js';
-import { headerLines, type OutputFile } from './format.js';
+import { headerLines, prefixedLines, type OutputFile } from './format.js';
 import { partial, template } from './hbs.js';
 
 partial('policy', policyPartial);
@@ -58,7 +58,7 @@ function rulesFor(plan: Plan) {
         expression: expressionFor(route, plan.routes.slice(0, index)),
         deny: route.internalOnly ? 404 : null,
         // Thousands of CIDRs: joined here, since a Handlebars #each costs microseconds per item.
-        allow: route.access && !route.internalOnly ? cidrsOf(route).map((cidr) => `${ALLOW_ITEM_INDENT}- ${cidr}`).join('\n') : null,
+        allow: route.access && !route.internalOnly ? prefixedLines(cidrsOf(route), `${ALLOW_ITEM_INDENT}- `) : null,
         rate: route.rate && !route.internalOnly ? { name: `${plan.slug}_${route.id}`, capacity: perMinute } : null,
       },
     ];
