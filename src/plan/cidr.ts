@@ -52,26 +52,30 @@ function collapseV4(keys: Float64Array, texts: Map<number, string> | undefined, 
   let start = -1;
   let end = -2;
   let single = -1;
-  const flush = () => {
-    const text = single >= 0 ? texts?.get(single) : undefined;
-    if (text !== undefined) out.push(text);
-    else v4Split(start, end, out);
-  };
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    const bits = key % 64;
-    const from = (key - bits) / 64;
-    const to = from + POW2[32 - bits]! - 1;
-    if (from <= end + 1) {
-      if (to > end) (end = to), (single = -1);
-      continue;
+  // One pass with a sentinel step at i === keys.length that ends the last range.
+  for (let i = 0; i <= keys.length; i++) {
+    let from = Infinity;
+    let to = Infinity;
+    let key = -1;
+    if (i < keys.length) {
+      key = keys[i]!;
+      const bits = key % 64;
+      from = (key - bits) / 64;
+      to = from + POW2[32 - bits]! - 1;
+      if (from <= end + 1) {
+        if (to > end) (end = to), (single = -1);
+        continue;
+      }
     }
-    if (start >= 0) flush();
+    if (start >= 0) {
+      const text = single >= 0 && texts !== undefined ? texts.get(single) : undefined;
+      if (text !== undefined) out.push(text);
+      else v4Split(start, end, out);
+    }
     start = from;
     end = to;
     single = key;
   }
-  if (start >= 0) flush();
 }
 
 /** Largest aligned blocks first; block size from the alignment of start and what is left. */
@@ -190,7 +194,7 @@ function knownTexts(parts: ParsedCidrs[]): Map<number, string> | undefined {
 export function collapseParsed(...parts: ParsedCidrs[]): string[] {
   const keys = new Float64Array(parts.reduce((n, part) => n + part.v4.length, 0));
   let at = 0;
-  for (const part of parts) for (let i = 0; i < part.v4.length; i++) keys[at++] = part.v4[i]!;
+  for (const part of parts) keys.set(part.v4, at), (at += part.v4.length);
   const texts = knownTexts(parts);
   const out: string[] = [];
   collapseV4(keys, texts, out);
