@@ -5,11 +5,18 @@
 // another Node it is rebuilt once, best effort, beside the bundle (keyed by Node version).
 const VERSION = '__PROXYGEN_VERSION__';
 const argv = process.argv;
+const fs = require('node:fs');
 if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
-  process.stdout.write(`${VERSION}\n`);
+  // Straight to the descriptor: process.stdout would build a stream (for a pipe, a net.Socket and
+  // the stream stack), a few ms for six bytes. A reader that left (EPIPE) is no error.
+  try {
+    fs.writeSync(1, `${VERSION}\n`);
+  } catch (error) {
+    if (error.code === 'EAGAIN') process.stdout.write(`${VERSION}\n`);
+    else if (error.code !== 'EPIPE') throw error;
+  }
   return;
 }
-const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');

@@ -28,7 +28,7 @@ describe('proxygen (global)', () => {
     expect(result.stdout).toMatch(/presets \[options\]/);
   });
 
-  it.each([['schema'], ['--help'], ['help', 'check']])('a reader that went away (`proxygen %s | true`) is not an error: exit 0, nothing on stderr', (...args) => {
+  it.each([['schema'], ['--help'], ['help', 'check'], ['--version']])('a reader that went away (`proxygen %s | true`) is not an error: exit 0, nothing on stderr', (...args) => {
     const result = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ${args.join(' ')} | true; echo "exit \${PIPESTATUS[0]}"`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(result.stdout).toBe('exit 0\n');
     expect(result.stderr).toBe('');
