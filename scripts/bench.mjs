@@ -104,6 +104,45 @@ function print(title, { rows, r500, r5000 }, baseline) {
   console.log(`\n5,000 vs 500 routes: ${fmt(r5000.median / r500.median, 2)}x (target <= 11x, and under 1 s)`);
 }
 
+// BENCH_AGAINST=<another checkout, built>: the same commands from both builds, each pair run back
+// to back in alternating order; prints the median of per-pair ratios (this build / that one).
+function against(other) {
+  const otherBin = join(other, 'bin/proxygen.js');
+  const cases = [
+    ['--version', [], tmpdir()],
+    ['render', [], pilot],
+    ['check', [], pilot],
+    ['refresh-allowlist', ['--source', sample, '--dry-run'], all],
+    ['render', ['--dry-run', '--target', 'nginx'], r5000dir],
+  ];
+  console.log(`\nThis build against ${other} (median of ${RUNS} interleaved pairs):\n`);
+  console.log('| command | that build, median ms | this build, median ms | this / that (median of pairs) |');
+  console.log('|---|---|---|---|');
+  const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  for (const [command, rest, cwd] of cases) {
+    const args = command === '--version' ? [command] : [command, ...rest];
+    const mine = [];
+    const theirs = [];
+    once([otherBin, ...args], cwd);
+    for (let i = 0; i < RUNS; i++) {
+      const pair = i % 2 ? [() => mine.push(once([bin, ...args], cwd).ms), () => theirs.push(once([otherBin, ...args], cwd).ms)] : [() => theirs.push(once([otherBin, ...args], cwd).ms), () => mine.push(once([bin, ...args], cwd).ms)];
+      pair[0]();
+      pair[1]();
+    }
+    const name = cwd === r5000dir ? 'render 5,000 routes' : `proxygen ${args.join(' ').replace(sample, 'sample')}`;
+    console.log(`| ${name} | ${median(theirs).toFixed(1)} | ${median(mine).toFixed(1)} | ${median(mine.map((ms, i) => ms / theirs[i])).toFixed(2)} |`);
+  }
+}
+if (process.env.BENCH_AGAINST) {
+  against(process.env.BENCH_AGAINST);
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    env = CLEAN_ENV;
+    console.log('\nWithout NODE_EXTRA_CA_CERTS:');
+    against(process.env.BENCH_AGAINST);
+  }
+  process.exit(0);
+}
+
 const asIs = table();
 const asIsBase = measure(['-e', '0']);
 let clean;
