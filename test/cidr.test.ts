@@ -176,3 +176,31 @@ describe('validated once, merged from the parsed entries (what refresh-allowlist
     );
   });
 });
+
+describe('validateMeta refuses exactly what a plain loop over strictCidr would, with its message', () => {
+  const good = fc.oneof(
+    fc.tuple(fc.nat(255), fc.integer({ min: 24, max: 32 }), fc.boolean()).map(([low, bits, bare]) => (bare && bits === 32 ? `20.0.0.${low}` : `20.0.0.${(low >> (32 - bits)) << (32 - bits)}/${bits}`)),
+    fc.constantFrom('192.30.252.0/22', '2a0a:a440::/29', '2606:50c0:8000::/48', '185.199.108.0/22'),
+  );
+  const bad = fc.constantFrom('10.0.0.0/8', '1.2.3.4/33', '01.2.3.4/8', '20.0.0.5/24', '0.0.0.0/0', '192.0.2.0/24', 'x', '20.0.0.0/24\n20.0.1.0/24', '20.0.0.0/24 ', '2001:db8::/32', '2a0a:a440::1/29', 42, null);
+
+  it('on random lists with refused entries mixed in (1,000 runs)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 }), { minLength: 1, maxLength: 30 }), (list) => {
+        let expected: string | null = null;
+        for (const entry of list) {
+          try {
+            strictCidr(entry);
+          } catch (error) {
+            expected = `section "s": ${(error as Error).message}`;
+            break;
+          }
+        }
+        const body = JSON.stringify({ s: list });
+        if (expected === null) expect(() => validateMeta(body, ['s'])).not.toThrow();
+        else expect(() => validateMeta(body, ['s'])).toThrow(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
