@@ -28,7 +28,7 @@ export async function seedAllowlists(config: Config, outputDir: string): Promise
     } else {
       snapshot ??= await loadSnapshot();
       const { sections } = snapshot;
-      cidrs[name] = mergeCidrs(spec.sections.flatMap((section) => sections[section] ?? []));
+      cidrs[name] = mergeCidrs(([] as string[]).concat(...spec.sections.map((section) => sections[section] ?? [])));
     }
   }
   const origin = snapshot ? `bundled GitHub meta snapshot of ${snapshot.taken}` : fromState ? 'last refresh' : null;
