@@ -45,3 +45,13 @@ describe.each(scenarios())('golden files: %s', (scenario) => {
     for (const path of following) expect(partial.find((f) => f.path === path)?.content, path).toBe(files.find((f) => f.path === path)!.content);
   });
 });
+
+describe('golden file: the JSON Schema', () => {
+  it('`proxygen schema` prints exactly fixtures/schema/proxygen.schema.json', async () => {
+    const { jsonSchema } = await import('../src/commands/schema.js');
+    const text = `${JSON.stringify(jsonSchema(), null, 2)}\n`;
+    const expected = join(FIXTURES, 'schema', 'proxygen.schema.json');
+    if (update) writeFileSync(expected, text);
+    expect(text).toBe(readFileSync(expected, 'utf8'));
+  });
+});
