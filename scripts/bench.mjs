@@ -22,6 +22,8 @@ const CLEAN_ENV = (() => {
 const AS_IS_ENV = { ...process.env, NO_COLOR: '1' };
 let env = AS_IS_ENV;
 
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+
 function once(args, cwd) {
   const start = process.hrtime.bigint();
   const argv = hasTime ? ['/usr/bin/time', ['-f', '%M', process.execPath, ...args]] : [process.execPath, args];
@@ -43,7 +45,6 @@ function measure(args, cwd) {
     base.push(once(['-e', '0']).ms);
     samples.push(once(args, cwd));
   }
-  const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
   return {
     median: median(samples.map((s) => s.ms)),
     base: median(base),
@@ -118,7 +119,6 @@ function against(other) {
   console.log(`\nThis build against ${other} (median of ${RUNS} interleaved pairs):\n`);
   console.log('| command | that build, median ms | this build, median ms | this / that (median of pairs) |');
   console.log('|---|---|---|---|');
-  const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
   for (const [command, rest, cwd] of cases) {
     const args = command === '--version' ? [command] : [command, ...rest];
     const mine = [];

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { addCidr, type Block, type ParsedCidrs } from '../plan/cidr.js';
+import { addCidr, v6BlockOf, type ParsedCidrs } from '../plan/cidr.js';
 import { hextetsOf, packedV4, parseV6Fast, POW2, v4Octets, v6GroupsText, wordsHaveHostBits } from '../plan/ip-fast.js';
 
 /** Why a meta response was refused: one line for the operator. */
@@ -79,7 +79,7 @@ function checkEntry(entry: unknown, into?: ParsedCidrs): string {
     const range = maybeSpecial(true, v6.words[0]! >>> 16) ? specialRange(true, hextetsOf(v6.words)) : null;
     if (range) throw new MetaRejected(`entry ${entry} is not a public unicast range (${range})`);
     const text = v6.canonical && v6.bits >= 0 ? entry : `${v6GroupsText(hextetsOf(v6.words))}/${len}`;
-    into?.v6.push({ start: v6.words as Block['start'], bits: len, text });
+    into?.v6.push(v6BlockOf(v6.words, len, text));
     return text;
   }
   if (!/^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(entry)) throw new MetaRejected(`entry ${JSON.stringify(entry.slice(0, 60))} is not a CIDR`);

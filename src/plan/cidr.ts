@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { cidrText, hasHostBits, hextetsOf, hostMask, packedV4, parseCidrFast, POW2, v4Octets, v6GroupsText } from './ip-fast.js';
+import { cidrText, hextetsOf, hostMask, packedV4, parseCidrFast, parseV6Fast, POW2, v4Octets, v6GroupsText, wordsHaveHostBits } from './ip-fast.js';
 
 // Merging runs on every refresh over thousands of ranges, so it avoids ipaddr.js' general parser
 // on the hot path: IPv4 as plain numbers, IPv6 as four 32-bit words. Inputs were validated before.
@@ -103,21 +103,22 @@ export interface Block {
   text?: string;
 }
 
-/** A block from 8 hextets and a prefix length; `text` when it is the block's canonical text. */
-function v6BlockOf(parts: number[], bits: number, text?: string): Block {
+/** A block from four 32-bit words (host bits cleared) and a prefix length; `text` when it is the block's canonical text. */
+export function v6BlockOf(words: number[], bits: number, text?: string): Block {
   const start: Words = [0, 0, 0, 0];
-  for (let i = 0; i < 4; i++) start[i] = ((parts[2 * i]! * 65536 + parts[2 * i + 1]!) & ~hostMask(bits, i)) >>> 0;
+  for (let i = 0; i < 4; i++) start[i] = (words[i]! & ~hostMask(bits, i)) >>> 0;
   return text === undefined ? { start, bits } : { start, bits, text };
 }
 
 function v6Block(text: string): Block {
-  const fast = parseCidrFast(text);
+  const fast = parseV6Fast(text);
   if (!fast) {
     const [addr, bits] = splitCidr(text, 128);
-    return v6BlockOf(ipaddr.IPv6.parse(addr).parts, bits);
+    const parts = ipaddr.IPv6.parse(addr).parts;
+    return v6BlockOf([0, 1, 2, 3].map((i) => parts[2 * i]! * 65536 + parts[2 * i + 1]!), bits);
   }
   const bits = fast.bits < 0 ? 128 : fast.bits;
-  return v6BlockOf(fast.parts, bits, fast.canonical && fast.bits >= 0 && !hasHostBits(fast, bits) ? text : undefined);
+  return v6BlockOf(fast.words, bits, fast.canonical && fast.bits >= 0 && !wordsHaveHostBits(fast.words, bits) ? text : undefined);
 }
 
 /** By start, then the larger block (shorter prefix) first. */
@@ -181,13 +182,10 @@ export function addCidr(text: string, into: ParsedCidrs): void {
   else into.v4.push(v4Key(text));
 }
 
-/** The IPv4 texts of all parts: usually one map that validation shared between sections. */
+/** The IPv4 texts when every part carries the one map validation shares between sections; otherwise none (ranges are printed). */
 function knownTexts(parts: ParsedCidrs[]): Map<number, string> | undefined {
-  const first = parts.find((part) => part.v4Text)?.v4Text;
-  if (parts.every((part) => part.v4Text === first || !part.v4Text)) return first;
-  const all = new Map<number, string>();
-  for (const part of parts) for (const [key, text] of part.v4Text ?? []) all.set(key, text);
-  return all;
+  const texts = parts[0]?.v4Text;
+  return parts.every((part) => part.v4Text === texts) ? texts : undefined;
 }
 
 /** Like Python's ipaddress.collapse_addresses per family: IPv4 first, then IPv6, ascending. */

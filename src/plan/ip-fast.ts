@@ -15,7 +15,7 @@ export interface FastCidr {
 // Regular expressions for the grammar, and split() and parseInt() for the numbers: refresh
 // parses thousands of entries in a process that lives a fraction of a second, before any of our
 // own code is optimised, while V8 runs regular expressions and built-ins as native code from the
-// first call (a character loop in the interpreter measured about twice as slow).
+// first call (the character loops these replaced took about 1.4 times the instructions).
 
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 const V4_CIDR = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}(?:/(3[0-2]|[12]?[0-9]))?$`);
@@ -139,17 +139,6 @@ function longestZeroRun(parts: number[]): [number, number] {
     i = j === i ? i + 1 : j;
   }
   return best < 0 ? [-1, 0] : [best, bestLength];
-}
-
-/** Whether any bit beyond `len` is set. */
-export function hasHostBits({ v6, parts }: FastCidr, len: number): boolean {
-  const width = v6 ? 16 : 8;
-  for (let i = 0; i < parts.length; i++) {
-    const rest = len - i * width;
-    const keep = rest <= 0 ? 0 : rest >= width ? width : rest;
-    if ((parts[i]! & ((1 << (width - keep)) - 1)) !== 0) return true;
-  }
-  return false;
 }
 
 /** RFC 5952 text of 8 hextets: lowercase, no leading zeros, the longest run (2+) of zero groups as "::". */
