@@ -95,3 +95,10 @@ describe('routing table: the most specific route wins', () => {
     }
   });
 });
+
+describe('route ids', () => {
+  it('numbers paths that slug alike, skipping ids another path already has', () => {
+    const yaml = 'domain: ids.example.com\nupstream: http://127.0.0.1:8080\nroutes:\n  - { path: /a-b }\n  - { path: /a.b }\n  - { path: /a_b_2 }\n  - { path: /A_b }\n  - { path: /a~b }\n';
+    expect(planFrom(yaml).routes.map((r) => `${r.match.path} ${r.id}`)).toEqual(['/a_b_2 a_b_2', '/A_b a_b', '/a-b a_b_3', '/a.b a_b_4', '/a~b a_b_5']);
+  });
+});

@@ -81,10 +81,15 @@ function siteSlug(domain: string): string {
 
 function uniqueIds(matches: Match[]): string[] {
   const used = new Set<string>();
+  // Where each base's numbering resumes: every suffix below it is taken, so thousands of paths
+  // with one slug (/A-b, /a.b, ...) do not each count up from 2.
+  const resume = new Map<string, number>();
   return matches.map((match) => {
     const base = (match.path === '/' ? 'root' : slugOf(match.path.replaceAll('*', 'x'))) + (match.kind === 'exact' ? '_exact' : '');
     let id = base;
-    for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
+    let n = resume.get(base) ?? 2;
+    for (; used.has(id); n++) id = `${base}_${n}`;
+    resume.set(base, n);
     used.add(id);
     return id;
   });

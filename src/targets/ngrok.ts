@@ -2,6 +2,7 @@ import ngrokTemplate from '../../templates/ngrok/ngrok.yml.hbs';
 import policyPartial from '../../templates/ngrok/policy.hbs';
 import type { Match } from '../plan/match.js';
 import type { Plan, PlanRoute } from '../plan/plan.js';
+import { earlierOverlapping } from '../plan/prefix-overlap.js';
 import { headerLines, prefixedLines, type OutputFile } from './format.js';
 import { partial, template } from './hbs.js';
 
@@ -23,21 +24,16 @@ function celMatch(match: Match, regex: string): string {
   }
 }
 
+/** Two routes may match the same request when one's literal prefix (up to a `*`) starts the other's. */
 const literalPrefix = (match: Match) => match.path.split('*')[0]!;
-
-function mayOverlap(a: Match, b: Match): boolean {
-  const [x, y] = [literalPrefix(a), literalPrefix(b)];
-  return x.startsWith(y) || y.startsWith(x);
-}
 
 /**
  * Traffic-policy rules all run, in order; nginx runs only the most specific location. Each rule
- * therefore excludes the more specific routes that could match the same request.
+ * therefore excludes the more specific (earlier) routes that could match the same request.
  */
-function expressionFor(route: PlanRoute, earlier: PlanRoute[]): string {
-  const shadows = earlier.filter((other) => mayOverlap(other.match, route.match)).map((other) => celMatch(other.match, other.regex));
+function expressionFor(route: PlanRoute, shadows: PlanRoute[]): string {
   const own = celMatch(route.match, route.regex);
-  return shadows.length ? `${own} && !(${shadows.join(' || ')})` : own;
+  return shadows.length ? `${own} && !(${shadows.map((other) => celMatch(other.match, other.regex)).join(' || ')})` : own;
 }
 
 // The policy partial is included with indent "      "; its allow list sits 12 spaces deeper.
@@ -51,6 +47,7 @@ function rulesFor(plan: Plan) {
     for (const name of route.access?.allowlists ?? []) cidrs = cidrs.concat(plan.allowlists.find((l) => l.name === name)?.cidrs ?? []);
     return cidrs;
   };
+  const overlapping = earlierOverlapping(plan.routes.map((route) => literalPrefix(route.match)));
   return plan.routes.flatMap((route, index) => {
     if (!route.access && !route.rate) return [];
     // A 60 s window admits what nginx admits in a minute, or at least the burst at once.
@@ -58,7 +55,7 @@ function rulesFor(plan: Plan) {
     return [
       {
         name: `${route.internalOnly ? 'internal-only' : 'policy'} ${route.match.path}`,
-        expression: expressionFor(route, plan.routes.slice(0, index)),
+        expression: expressionFor(route, overlapping[index]!.map((earlier) => plan.routes[earlier]!)),
         deny: route.internalOnly ? 404 : null,
         // Thousands of CIDRs: joined here, since a Handlebars #each costs microseconds per item.
         allow: route.access && !route.internalOnly ? prefixedLines(cidrsOf(route), `${ALLOW_ITEM_INDENT}- `) : null,
