@@ -209,3 +209,31 @@ describe.runIf(haveTools)('the pilot preset with a tunnel', () => {
     expect(findings.filter((f) => f.severity === 'error').map((f) => f.message)).toEqual(['network internal (172.16.0.0/12) contains 172.17.0.1, where cloudflare traffic arrives: tunnel visitors would count as internal']);
   });
 });
+
+describe('a validator that does not finish', () => {
+  // A stand-in caddy that logs like the real one, then hangs; `exec` so the kill reaches it.
+  function hangingCaddy(): string {
+    const file = join(mkdtempSync(join(tmpdir(), 'proxygen-hang-')), 'caddy');
+    writeFileSync(file, '#!/bin/sh\necho \'{"level":"info","msg":"using provided configuration"}\' >&2\nexec sleep 30\n');
+    chmodSync(file, 0o755);
+    return file;
+  }
+
+  it('is stopped at PROXYGEN_VALIDATE_TIMEOUT and reported as not validated, not as its last log line', () => {
+    const dir = rendered('preset: pilot\ndomain: pilot.example.com\ntargets: [caddy]\n');
+    const started = Date.now();
+    const result = cli(['check'], { cwd: dir, env: { PROXYGEN_CADDY: hangingCaddy(), PROXYGEN_VALIDATE_TIMEOUT: '0.5' } });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(result.stdout.split('\n').filter((line) => !line.includes(' note '))).toContain('deploy/proxy/caddy/Caddyfile:1: error caddy/validate: caddy validate did not finish within 0.5 s and was stopped, so this file was not validated');
+    expect(result.stdout).toContain('  fix: run caddy validate by hand to see why, or allow it longer with PROXYGEN_VALIDATE_TIMEOUT=<seconds>\n');
+    expect(result.code).toBe(1);
+  });
+
+  it.each(['0', '-3', 'soon'])('PROXYGEN_VALIDATE_TIMEOUT=%s is a usage error (exit 2)', (value) => {
+    const dir = rendered('preset: pilot\ndomain: pilot.example.com\ntargets: [caddy]\n');
+    const result = cli(['check'], { cwd: dir, env: { PROXYGEN_VALIDATE_TIMEOUT: value } });
+    expect(result.stderr).toBe(`proxygen: PROXYGEN_VALIDATE_TIMEOUT="${value}": expected seconds greater than 0\nhint: unset it (default 120 s) or set e.g. PROXYGEN_VALIDATE_TIMEOUT=300\n`);
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(2);
+  });
+});

@@ -1,5 +1,8 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { unprivilegedListen } from '../src/io/sandbox.js';
+import { caddyValidate, unprivilegedListen } from '../src/io/sandbox.js';
 
 describe('privileged listen ports are moved for a non-root nginx -t (start = 1024)', () => {
   it.each([
@@ -17,5 +20,21 @@ describe('privileged listen ports are moved for a non-root nginx -t (start = 102
 
   it('changes nothing for root (start 0)', () => {
     expect(unprivilegedListen('listen 80;\nlisten [::]:443 ssl;', 0)).toBe('listen 80;\nlisten [::]:443 ssl;');
+  });
+});
+
+describe('Go settings caddy validate runs with', () => {
+  // A stand-in caddy that reports the environment it was given.
+  const reporter = join(mkdtempSync(join(tmpdir(), 'proxygen-env-')), 'caddy');
+  writeFileSync(reporter, '#!/bin/sh\necho "GOGC=$GOGC GOMAXPROCS=$GOMAXPROCS"\n');
+  chmodSync(reporter, 0o755);
+  const block = 'example.com {\n\treverse_proxy 127.0.0.1:8080\n}\n';
+
+  it.each([
+    ['a small Caddyfile: no collector, one thread (starts sooner)', block, 'GOGC=off GOMAXPROCS=1'],
+    ['a large one: Go defaults (without a collector caddy grew to 4.3 GB on 5,000 routes)', `${'# filler line of a big generated file\n'.repeat(2000)}${block}`, 'GOGC= GOMAXPROCS='],
+  ])('%s', async (_, caddyfile, expected) => {
+    const result = await caddyValidate(caddyfile, [], reporter);
+    expect(result.stdout.trim()).toBe(expected);
   });
 });

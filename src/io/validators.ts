@@ -1,7 +1,7 @@
 import type { Plan } from '../plan/plan.js';
 import type { OutputFile } from '../targets/index.js';
 import type { RunResult } from './run.js';
-import { caddyValidate, nginxTest, type SandboxFile } from './sandbox.js';
+import { caddyValidate, nginxTest, validatorTimeoutMs, type SandboxFile } from './sandbox.js';
 
 export interface ToolCheck {
   target: 'nginx' | 'caddy';
@@ -31,7 +31,7 @@ const toCheck = (target: ToolCheck['target'], result: RunResult): ToolCheck => (
   target,
   ok: result.code === 0 && !result.missing,
   missing: !!result.missing,
-  output: `${result.stderr}${result.stdout}`.trim(),
+  output: result.timedOut ? `${target === 'nginx' ? 'nginx -t' : 'caddy validate'} did not finish within ${validatorTimeoutMs() / 1000} s (PROXYGEN_VALIDATE_TIMEOUT)` : `${result.stderr}${result.stdout}`.trim(),
 });
 
 /** Real `nginx -t` and `caddy validate` on rendered files, each in a throwaway sandbox. */
