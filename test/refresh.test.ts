@@ -149,6 +149,29 @@ describe('refresh-allowlist against a loopback meta API', () => {
     expect(existsSync(join(dir, 'deploy/proxy/.proxygen/state.json'))).toBe(false);
   });
 
+  it('a validator that hangs past PROXYGEN_VALIDATE_TIMEOUT counts as a rejection: restored, exit 4', async () => {
+    const dir = project();
+    const before = snapshotOf(dir);
+    const hanging = join(dir, 'hanging-nginx');
+    writeFileSync(hanging, '#!/bin/sh\nexec sleep 30\n');
+    chmodSync(hanging, 0o755);
+    server.handle(() => ({ status: 200, body: meta(GROWN) }));
+    const result = await refresh(dir, [], { PROXYGEN_NGINX: hanging, PROXYGEN_VALIDATE_TIMEOUT: '0.5' });
+    expect(result.stderr).toBe('proxygen: refresh-allowlist: nginx rejected the new lists, previous files restored: nginx -t did not finish within 0.5 s (PROXYGEN_VALIDATE_TIMEOUT)\n');
+    expect(result.code).toBe(4);
+    expect(snapshotOf(dir)).toEqual(before);
+  });
+
+  it('a bad PROXYGEN_VALIDATE_TIMEOUT stops it before any file changes (exit 2)', async () => {
+    const dir = project();
+    const before = snapshotOf(dir);
+    server.handle(() => ({ status: 200, body: meta(GROWN) }));
+    const result = await refresh(dir, [], { PROXYGEN_VALIDATE_TIMEOUT: 'later' });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'proxygen: PROXYGEN_VALIDATE_TIMEOUT="later": expected seconds greater than 0\nhint: unset it (default 120 s) or set e.g. PROXYGEN_VALIDATE_TIMEOUT=300\n' });
+    expect(snapshotOf(dir)).toEqual(before);
+    expect(FILES.filter((f) => existsSync(join(dir, 'deploy/proxy', `${f}.bak`)))).toEqual([]);
+  });
+
   it('runs the reload command after a change, and exits 5 when it fails', async () => {
     const marker = join(tempProject(), 'reloaded');
     const dir = project(`${CONFIG}reload_command: touch ${marker}\n`);

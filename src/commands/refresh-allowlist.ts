@@ -6,6 +6,7 @@ import { unifiedDiff } from '../io/diff.js';
 import { acquireLock } from '../io/lock.js';
 import { FetchFailed, fetchMeta } from '../io/meta-fetch.js';
 import { runTool } from '../io/run.js';
+import { validatorTimeoutMs } from '../io/sandbox.js';
 import { LOCK_FILE, readState, writeState, type State } from '../io/state.js';
 import { validateWithTools } from '../io/validators.js';
 import { readIfExists, writeFileAtomic } from '../io/write.js';
@@ -178,9 +179,17 @@ async function refresh(project: Project, options: RefreshOptions, env: { timeout
     if (options.verbose) writeOut('unchanged: the lists on disk are current\n');
     return report(summary);
   }
+  // A bad PROXYGEN_VALIDATE_TIMEOUT stops the refresh before any file is swapped.
+  validatorTimeoutMs();
   const restore = await swapFiles(env.outputDir, changed);
-  // The validators need the whole site files around the lists, rendered only now that they run.
-  const checks = await validateWithTools(nextPlan, VALIDATED_TARGETS.filter((t) => project.targets.includes(t)).flatMap((t) => TARGETS[t](nextPlan)));
+  let checks: Awaited<ReturnType<typeof validateWithTools>>;
+  try {
+    // The validators need the whole site files around the lists, rendered only now that they run.
+    checks = await validateWithTools(nextPlan, VALIDATED_TARGETS.filter((t) => project.targets.includes(t)).flatMap((t) => TARGETS[t](nextPlan)));
+  } catch (error) {
+    await restore();
+    throw error;
+  }
   const failed = checks.find((c) => !c.ok && !c.missing);
   if (failed) {
     await restore();
