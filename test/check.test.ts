@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, tempProject } from './helpers/cli.js';
 import { FIXTURES, scenarios } from './helpers/project.js';
-import { hasTool, localNginxHasHttp2Directive } from './helpers/tools.js';
+import { hasTool, localNginxHasHttp2Directive, standInTool } from './helpers/tools.js';
 
 const haveTools = hasTool('nginx') && hasTool('caddy');
 
@@ -211,13 +211,8 @@ describe.runIf(haveTools)('the pilot preset with a tunnel', () => {
 });
 
 describe('a validator that does not finish', () => {
-  // A stand-in caddy that logs like the real one, then hangs; `exec` so the kill reaches it.
-  function hangingCaddy(): string {
-    const file = join(mkdtempSync(join(tmpdir(), 'proxygen-hang-')), 'caddy');
-    writeFileSync(file, '#!/bin/sh\necho \'{"level":"info","msg":"using provided configuration"}\' >&2\nexec sleep 30\n');
-    chmodSync(file, 0o755);
-    return file;
-  }
+  // Logs like the real caddy, then hangs; `exec` so the kill reaches it.
+  const hangingCaddy = () => standInTool('caddy', 'echo \'{"level":"info","msg":"using provided configuration"}\' >&2\nexec sleep 30\n');
 
   it('is stopped at PROXYGEN_VALIDATE_TIMEOUT and reported as not validated, not as its last log line', () => {
     const dir = rendered('preset: pilot\ndomain: pilot.example.com\ntargets: [caddy]\n');

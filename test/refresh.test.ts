@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cli, cliAsync, tempProject } from './helpers/cli.js';
 import { startMetaServer, type Reply } from './helpers/meta-server.js';
 import { FIXTURES } from './helpers/project.js';
+import { standInTool } from './helpers/tools.js';
 
 const sample = JSON.parse(readFileSync(join(FIXTURES, 'github-meta-sample.json'), 'utf8')) as Record<string, string[]>;
 const HOOKS = sample.hooks!;
@@ -138,9 +139,7 @@ describe('refresh-allowlist against a loopback meta API', () => {
   it('rolls back byte for byte when the validator rejects the new files (exit 4)', async () => {
     const dir = project();
     const before = snapshotOf(dir);
-    const fake = join(dir, 'failing-nginx');
-    writeFileSync(fake, '#!/bin/sh\necho "nginx: [emerg] invalid number of arguments in allow" >&2\nexit 1\n');
-    chmodSync(fake, 0o755);
+    const fake = standInTool('nginx', 'echo "nginx: [emerg] invalid number of arguments in allow" >&2\nexit 1\n');
     server.handle(() => ({ status: 200, body: meta(GROWN) }));
     const result = await refresh(dir, [], { PROXYGEN_NGINX: fake });
     expect(result.code).toBe(4);
@@ -152,9 +151,7 @@ describe('refresh-allowlist against a loopback meta API', () => {
   it('a validator that hangs past PROXYGEN_VALIDATE_TIMEOUT counts as a rejection: restored, exit 4', async () => {
     const dir = project();
     const before = snapshotOf(dir);
-    const hanging = join(dir, 'hanging-nginx');
-    writeFileSync(hanging, '#!/bin/sh\nexec sleep 30\n');
-    chmodSync(hanging, 0o755);
+    const hanging = standInTool('nginx', 'exec sleep 30\n');
     server.handle(() => ({ status: 200, body: meta(GROWN) }));
     const result = await refresh(dir, [], { PROXYGEN_NGINX: hanging, PROXYGEN_VALIDATE_TIMEOUT: '0.5' });
     expect(result.stderr).toBe('proxygen: refresh-allowlist: nginx rejected the new lists, previous files restored: nginx -t did not finish within 0.5 s (PROXYGEN_VALIDATE_TIMEOUT)\n');

@@ -1,8 +1,6 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { caddyValidate, unprivilegedListen } from '../src/io/sandbox.js';
+import { standInTool } from './helpers/tools.js';
 
 describe('privileged listen ports are moved for a non-root nginx -t (start = 1024)', () => {
   it.each([
@@ -25,9 +23,7 @@ describe('privileged listen ports are moved for a non-root nginx -t (start = 102
 
 describe('Go settings caddy validate runs with', () => {
   // A stand-in caddy that reports the environment it was given.
-  const reporter = join(mkdtempSync(join(tmpdir(), 'proxygen-env-')), 'caddy');
-  writeFileSync(reporter, '#!/bin/sh\necho "GOGC=$GOGC GOMAXPROCS=$GOMAXPROCS"\n');
-  chmodSync(reporter, 0o755);
+  const reporter = standInTool('caddy', 'echo "GOGC=$GOGC GOMAXPROCS=$GOMAXPROCS"\n');
   const block = 'example.com {\n\treverse_proxy 127.0.0.1:8080\n}\n';
 
   it.each([
