@@ -23,24 +23,26 @@ function caddyPaths(match: Match): string[] {
 
 const isCatchAll = (route: PlanRoute) => route.match.kind === 'prefix' && route.match.path === '/';
 
-// Caddy's Caddyfile adapter slows with the square of the named matchers in a site (2.6.2: 4,000
-// take 3.6 s, 8,000 take 15 s); inline ones cost it nothing extra. A route with one path, and
-// the slash redirects, are matched inline (`handle /api/*` is `path /api/*`); a segment's two
-// paths and an allowlist's `not remote_ip` need a named matcher.
+// Caddy's Caddyfile adapter slows with the square of the named matchers at site level (2.6.2:
+// 4,000 take 3.6 s, 8,000 take 15 s); inline ones, and named ones inside a handle, cost it
+// nothing extra. A route with one path is matched inline (`handle /api/*` is `path /api/*`), only
+// a segment's two paths get a site-level name, and an allowlist's refusal is named inside the
+// route's own handle (`respond @x_denied 403` runs before `reverse_proxy` there).
 const inlinePath = (route: PlanRoute): string | null => {
   const paths = caddyPaths(route.match);
   return paths.length === 1 ? paths[0]! : null;
 };
 
-function handlesFor(route: PlanRoute) {
-  const proxy = {
+function handleFor(route: PlanRoute) {
+  const access = route.access;
+  return {
     matcher: isCatchAll(route) ? null : (inlinePath(route) ?? `@${route.id}`),
+    refusal: access ? { name: `${route.id}_denied`, cidrLines: cidrChunks(access.cidrs, 8), imports: access.allowlists.map((name) => `allowlists/${name}.caddy`) } : null,
     status: null,
     websocket: route.websocket,
     body: route.body === undefined ? null : caddySize(route.body),
     timeout: route.timeout === undefined ? null : durationText(route.timeout),
   };
-  return route.access ? [{ matcher: `@${route.id}_denied`, status: 403, body: null, timeout: null, websocket: false }, proxy] : [proxy];
 }
 
 /**
@@ -51,17 +53,10 @@ function slashRedirects(plan: Plan) {
   const exact = new Set(plan.routes.filter((r) => r.match.kind === 'exact' || r.match.kind === 'segment').map((r) => r.match.path));
   return plan.routes
     .filter((r) => r.match.kind === 'prefix' && r.match.path !== '/' && !exact.has(r.match.path.slice(0, -1)))
-    .map((r) => ({ matcher: r.match.path.slice(0, -1), redirect: { name: `${r.id}_query`, to: r.match.path }, status: null, body: null, timeout: null, websocket: false }));
+    .map((r) => ({ matcher: r.match.path.slice(0, -1), redirect: { name: `${r.id}_query`, to: r.match.path }, refusal: null, status: null, body: null, timeout: null, websocket: false }));
 }
 
-function matchersFor(route: PlanRoute) {
-  const paths = caddyPaths(route.match);
-  const access = route.access;
-  const proxy = isCatchAll(route) || inlinePath(route) !== null ? [] : [{ name: route.id, paths, guard: null }];
-  if (!access) return proxy;
-  const guard = { cidrLines: cidrChunks(access.cidrs, 8), imports: access.allowlists.map((name) => `allowlists/${name}.caddy`) };
-  return [{ name: `${route.id}_denied`, paths, guard }, ...proxy];
-}
+const siteMatcherFor = (route: PlanRoute) => (isCatchAll(route) || inlinePath(route) !== null ? [] : [{ name: route.id, paths: caddyPaths(route.match) }]);
 
 export function renderCaddy(plan: Plan): OutputFile[] {
   const tlsOn = plan.tls.mode !== 'off';
@@ -73,8 +68,8 @@ export function renderCaddy(plan: Plan): OutputFile[] {
   const tlsArgs = plan.tls.mode === 'files' ? [plan.tls.cert!, plan.tls.key!] : [];
   const modern = tlsOn && plan.tls.profile === 'modern';
   const redirects = slashRedirects(plan);
-  const handles = [...redirects, ...plan.routes.flatMap(handlesFor)];
-  if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, status: 404 as never, body: null, timeout: null, websocket: false });
+  const handles = [...redirects, ...plan.routes.map(handleFor)];
+  if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, refusal: null, status: 404 as never, body: null, timeout: null, websocket: false });
   const content = render({
     header: [...headerLines(plan, `Caddy site for ${plan.domain}`), 'Rate limits are not enforced here: stock Caddy has no rate limiter (see README.md).'],
     globals,
@@ -82,7 +77,7 @@ export function renderCaddy(plan: Plan): OutputFile[] {
     tls: tlsArgs.length || modern ? { args: tlsArgs, modern } : null,
     headers: [...plan.headers, ...(plan.hsts ? [{ name: 'Strict-Transport-Security', value: HSTS_VALUE }] : [])],
     body: caddySize(plan.body),
-    matchers: plan.routes.flatMap(matchersFor),
+    matchers: plan.routes.flatMap(siteMatcherFor),
     handles,
     upstream: plan.upstream.hostPort,
     upstreamTls: plan.upstream.scheme === 'https',
