@@ -1,8 +1,8 @@
 import type { Finding } from '../lint/finding.js';
 import { versionAtLeast } from '../plan/version.js';
 import { runTool } from '../io/run.js';
-import { caddyValidate, nginxTest, validatorTimeoutMs, type SandboxFile } from '../io/sandbox.js';
-import { caddyBinary, nginxBinary } from '../io/validators.js';
+import { caddyValidate, nginxTest, type SandboxFile } from '../io/sandbox.js';
+import { caddyBinary, nginxBinary, timedOutMessage, VALIDATOR_COMMAND } from '../io/validators.js';
 
 export interface ToolFile {
   /** Where the text lives, for findings. */
@@ -20,13 +20,13 @@ const missingTool = (tool: string, file: string, strict: boolean): Finding => ({
 });
 
 /** A validator killed at the time limit: what it printed so far would read as its verdict. */
-const timedOutTool = (rule: string, tool: string, file: string): Finding => ({
+const timedOutTool = (rule: string, target: 'nginx' | 'caddy', file: string, ms: number): Finding => ({
   rule,
   severity: 'error',
   file,
   line: 1,
-  message: `${tool} did not finish within ${validatorTimeoutMs() / 1000} s and was stopped, so this file was not validated`,
-  fix: `run ${tool} by hand to see why, or allow it longer with PROXYGEN_VALIDATE_TIMEOUT=<seconds>`,
+  message: `${timedOutMessage(target, ms)} and was stopped, so this file was not validated`,
+  fix: `run ${VALIDATOR_COMMAND[target]} by hand to see why, or allow it longer with PROXYGEN_VALIDATE_TIMEOUT=<seconds>`,
 });
 
 /**
@@ -44,7 +44,7 @@ async function nginxTooOld(site: ToolFile, wanted: string, strict: boolean): Pro
 export async function nginxFindings(site: ToolFile, includes: (SandboxFile & { file: string })[], strict: boolean, wantedVersion?: string): Promise<Finding[]> {
   const result = await nginxTest(site.text, includes, nginxBinary());
   if (result.missing) return [missingTool('nginx', site.file, strict)];
-  if (result.timedOut) return [timedOutTool('nginx/nginx-t', 'nginx -t', site.file)];
+  if (result.timedOutAfterMs !== undefined) return [timedOutTool('nginx/nginx-t', 'nginx', site.file, result.timedOutAfterMs)];
   if (result.code === 0) return [];
   const tooOld = wantedVersion ? await nginxTooOld(site, wantedVersion, strict) : null;
   if (tooOld) return [tooOld];
@@ -82,7 +82,7 @@ export function notFormattedLine(log: string): number | null {
 export async function caddyFindings(caddyfile: ToolFile, imports: SandboxFile[], strict: boolean): Promise<Finding[]> {
   const result = await caddyValidate(caddyfile.text, imports, caddyBinary());
   if (result.missing) return [missingTool('caddy', caddyfile.file, strict)];
-  if (result.timedOut) return [timedOutTool('caddy/validate', 'caddy validate', caddyfile.file)];
+  if (result.timedOutAfterMs !== undefined) return [timedOutTool('caddy/validate', 'caddy', caddyfile.file, result.timedOutAfterMs)];
   const findings: Finding[] = [];
   const text = `${result.stderr}\n${result.stdout}`;
   if (result.code !== 0) {

@@ -6,7 +6,6 @@ import { unifiedDiff } from '../io/diff.js';
 import { acquireLock } from '../io/lock.js';
 import { FetchFailed, fetchMeta } from '../io/meta-fetch.js';
 import { runTool } from '../io/run.js';
-import { validatorTimeoutMs } from '../io/sandbox.js';
 import { LOCK_FILE, readState, writeState, type State } from '../io/state.js';
 import { validateWithTools } from '../io/validators.js';
 import { readIfExists, writeFileAtomic } from '../io/write.js';
@@ -179,8 +178,8 @@ async function refresh(project: Project, options: RefreshOptions, env: { timeout
     if (options.verbose) writeOut('unchanged: the lists on disk are current\n');
     return report(summary);
   }
-  // A bad PROXYGEN_VALIDATE_TIMEOUT stops the refresh before any file is swapped.
-  validatorTimeoutMs();
+  // Whatever stops the validators (a bad PROXYGEN_VALIDATE_TIMEOUT, a sandbox that cannot be
+  // laid out) must not leave unvalidated lists in place.
   const restore = await swapFiles(env.outputDir, changed);
   let checks: Awaited<ReturnType<typeof validateWithTools>>;
   try {

@@ -3,8 +3,8 @@ export interface RunResult {
   stdout: string;
   stderr: string;
   missing?: boolean;
-  /** Killed after `timeoutMs`: its output is whatever it printed before. */
-  timedOut?: boolean;
+  /** Set when the tool was killed at its time limit (this many ms): its output is whatever it printed before. */
+  timedOutAfterMs?: number;
 }
 
 /** Runs a tool without a shell; a missing binary is reported, not thrown. */
@@ -13,9 +13,10 @@ export function runTool(file: string, args: string[], options: { env?: NodeJS.Pr
   // starts a process.
   const { execFile } = process.getBuiltinModule('node:child_process');
   return new Promise((resolvePromise) => {
-    const child = execFile(file, args, { env: options.env ?? process.env, timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const timeout = options.timeoutMs ?? 30_000;
+    const child = execFile(file, args, { env: options.env ?? process.env, timeout, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolvePromise({ code, stdout, stderr, missing: (error as NodeJS.ErrnoException | null)?.code === 'ENOENT', timedOut: error?.killed === true });
+      resolvePromise({ code, stdout, stderr, missing: (error as NodeJS.ErrnoException | null)?.code === 'ENOENT', timedOutAfterMs: error?.killed === true ? timeout : undefined });
     });
     if (options.input !== undefined) child.stdin?.end(options.input);
   });

@@ -49,8 +49,9 @@ export function unprivilegedListen(text: string, start = unprivilegedPortStart()
 const DEFAULT_VALIDATOR_TIMEOUT_S = 120;
 
 /**
- * How long nginx -t or caddy validate may run. Caddy's adapter slows down with the square of the
- * named matchers: a 5,000-route Caddyfile takes it 13-20 s here, a slow CI runner longer.
+ * How long nginx -t or caddy validate may run: caddy validate of a 5,000-route Caddyfile takes
+ * about 6 s here (16 s before the Caddyfile kept site-level named matchers few), a slow CI runner
+ * several times that.
  */
 export function validatorTimeoutMs(): number {
   const text = process.env.PROXYGEN_VALIDATE_TIMEOUT;

@@ -1,7 +1,7 @@
 import type { Plan } from '../plan/plan.js';
 import type { OutputFile } from '../targets/index.js';
 import type { RunResult } from './run.js';
-import { caddyValidate, nginxTest, validatorTimeoutMs, type SandboxFile } from './sandbox.js';
+import { caddyValidate, nginxTest, type SandboxFile } from './sandbox.js';
 
 export interface ToolCheck {
   target: 'nginx' | 'caddy';
@@ -9,6 +9,12 @@ export interface ToolCheck {
   missing: boolean;
   output: string;
 }
+
+/** The command each validator runs, as messages name it. */
+export const VALIDATOR_COMMAND = { nginx: 'nginx -t', caddy: 'caddy validate' } as const;
+
+/** Why a validator gave no verdict when it was stopped at its time limit. */
+export const timedOutMessage = (target: ToolCheck['target'], ms: number) => `${VALIDATOR_COMMAND[target]} did not finish within ${ms / 1000} s`;
 
 // Operators with nginx or caddy outside PATH (and tests) can name the binary.
 export const nginxBinary = () => process.env.PROXYGEN_NGINX || 'nginx';
@@ -31,7 +37,7 @@ const toCheck = (target: ToolCheck['target'], result: RunResult): ToolCheck => (
   target,
   ok: result.code === 0 && !result.missing,
   missing: !!result.missing,
-  output: result.timedOut ? `${target === 'nginx' ? 'nginx -t' : 'caddy validate'} did not finish within ${validatorTimeoutMs() / 1000} s (PROXYGEN_VALIDATE_TIMEOUT)` : `${result.stderr}${result.stdout}`.trim(),
+  output: result.timedOutAfterMs === undefined ? `${result.stderr}${result.stdout}`.trim() : `${timedOutMessage(target, result.timedOutAfterMs)} (PROXYGEN_VALIDATE_TIMEOUT)`,
 });
 
 /** Real `nginx -t` and `caddy validate` on rendered files, each in a throwaway sandbox. */
