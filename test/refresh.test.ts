@@ -159,7 +159,7 @@ describe('refresh-allowlist against a loopback meta API', () => {
     expect(snapshotOf(dir)).toEqual(before);
   });
 
-  it('a bad PROXYGEN_VALIDATE_TIMEOUT stops it before any file changes (exit 2)', async () => {
+  it('a bad PROXYGEN_VALIDATE_TIMEOUT leaves every file as it was (exit 2)', async () => {
     const dir = project();
     const before = snapshotOf(dir);
     server.handle(() => ({ status: 200, body: meta(GROWN) }));
