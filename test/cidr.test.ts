@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readSnapshot } from '../src/allowlist/snapshot.js';
 import { strictCidr, validateMeta } from '../src/allowlist/validate.js';
 import { canonicalCidr, collapseParsed, mergeCidrs } from '../src/plan/cidr.js';
 import { FIXTURES } from './helpers/project.js';
@@ -62,6 +63,20 @@ describe('the bundled snapshot', () => {
     const entries = Object.values(snapshot.sections).flat();
     expect(entries.length).toBeGreaterThan(1000);
     expect(entries.filter((entry) => strictCidr(entry) !== entry)).toEqual([]);
+  });
+
+  const text = readFileSync(join(FIXTURES, 'github-meta-snapshot.json'), 'utf8');
+  const whole = JSON.parse(text) as { taken: string; sections: Record<string, string[]> };
+  it.each(Object.keys(whole.sections))('section %s read alone equals the whole parse', (name) => {
+    expect(readSnapshot(text).section(name)).toEqual(whole.sections[name]);
+  });
+  it.each([
+    ['as shipped', text],
+    ['laid out differently', JSON.stringify(whole, null, 2)],
+  ])('%s: taken and every section as JSON.parse reads them', (_, variant) => {
+    const snapshot = readSnapshot(variant);
+    expect(snapshot.taken).toBe(whole.taken);
+    expect(Object.keys(whole.sections).map((name) => snapshot.section(name))).toEqual(Object.values(whole.sections));
   });
 });
 

@@ -1,17 +1,13 @@
+import { readSnapshot, type Snapshot } from '../allowlist/snapshot.js';
 import type { Config } from '../config/resolve.js';
 import { mergeCidrs } from '../plan/cidr.js';
 import { readState } from './state.js';
-
-interface Snapshot {
-  taken: string;
-  sections: Record<string, string[]>;
-}
 
 // Loaded only when a config has allowlists; JSON.parse of a string is far cheaper to start
 // than the same data as a JavaScript object literal.
 async function loadSnapshot(): Promise<Snapshot> {
   const { default: text } = await import('../../fixtures/github-meta-snapshot.json?raw');
-  return JSON.parse(text) as Snapshot;
+  return readSnapshot(text);
 }
 
 /** Allowlist contents for render: the last refresh's if there is one, else the bundled snapshot. */
@@ -27,8 +23,8 @@ export async function seedAllowlists(config: Config, outputDir: string): Promise
       fromState = true;
     } else {
       snapshot ??= await loadSnapshot();
-      const { sections } = snapshot;
-      cidrs[name] = mergeCidrs(([] as string[]).concat(...spec.sections.map((section) => sections[section] ?? [])));
+      const { section } = snapshot;
+      cidrs[name] = mergeCidrs(([] as string[]).concat(...spec.sections.map(section)));
     }
   }
   const origin = snapshot ? `bundled GitHub meta snapshot of ${snapshot.taken}` : fromState ? 'last refresh' : null;
