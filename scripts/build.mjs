@@ -84,6 +84,11 @@ const vendor = await build({
   plugins: [vendorEntries, markPackages],
 });
 for (const [name, output] of Object.entries(vendor.metafile.outputs)) result.metafile.outputs[name] = output;
+// The bundle is stored as the CommonJS function the launcher calls: wrapping it at run time
+// (Module.wrap) made V8 flatten a second copy of the whole text, a young-generation allocation
+// that brought the first scavenge forward (about 3 ms of every command).
+const bundleCode = await readFile('dist/proxygen.cjs', 'latin1');
+await writeFile('dist/proxygen.cjs', `(function (exports, require, module, __filename, __dirname) { ${bundleCode}\n});`, 'latin1');
 // The launcher reads the bundle as latin1, which is only right for ASCII.
 const bundleBytes = await readFile('dist/proxygen.cjs');
 const nonAscii = bundleBytes.findIndex((byte) => byte > 127);

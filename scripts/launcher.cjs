@@ -33,7 +33,8 @@ let cachedData;
 try {
   cachedData = fs.readFileSync(cacheFile);
 } catch {}
-const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+// The build stored the bundle already wrapped as a CommonJS function (no second copy to flatten).
+const script = new vm.Script(source, { filename: file, cachedData });
 if (cachedData === undefined || script.cachedDataRejected) {
   process.once('exit', () => {
     try {
