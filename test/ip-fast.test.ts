@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { cidrText, packedV4, parseCidrFast, parseV6Fast, POW2, wordsHaveHostBits } from '../src/plan/ip-fast.js';
+import { cidrText, isPlainNetwork, packedV4, parseCidrFast, parseV6Fast, POW2, wordsHaveHostBits } from '../src/plan/ip-fast.js';
 
 /** What ipaddr.js makes of a CIDR: the reference the fast path must agree with. */
 function reference(text: string): { text: string; hostBits: boolean } | null {
@@ -105,6 +105,29 @@ describe('wordsHaveHostBits: the host-bit test on the four words validation read
       fc.property(groups, fc.integer({ min: 0, max: 128 }), (parts, len) => {
         const text = `${new ipaddr.IPv6(parts).toString()}/${len}`;
         expect(wordsHaveHostBits(parseV6Fast(text)!.words, len), text).toBe(reference(text)!.hostBits);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('isPlainNetwork: a usable network by the fast grammar alone', () => {
+  const usable = (text: string) => {
+    const ref = reference(text);
+    return ref !== null && !ref.hostBits && !ref.text.endsWith('/0');
+  };
+  it.each([
+    ['10.0.0.0/8', true], ['192.0.2.7', true], ['2606:50c0::/32', true], ['::1', true], ['0.0.0.0/0', false], ['::/0', false],
+    ['10.0.0.1/8', false], ['2001:db8::1/32', false], ['01.2.3.4/8', false], ['::ffff:1.2.3.4/128', false], ['1.2.3.4/33', false], ['fe80::1%eth0', false],
+  ])('%s -> %s', (text, expected) => expect(isPlainNetwork(text)).toBe(expected));
+
+  it('true only where ipaddr.js reads a usable network (2,000 random CIDRs)', () => {
+    const v4 = fc.tuple(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 32 })).map(([o, b]) => `${o.join('.')}/${b}`);
+    const v6 = fc.tuple(fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffff })), { minLength: 8, maxLength: 8 }), fc.integer({ min: 0, max: 128 })).map(([g, b]) => `${new ipaddr.IPv6(g).toString()}/${b}`);
+    const network = fc.tuple(fc.integer({ min: 1, max: 32 }), fc.integer({ min: 0, max: 0xffffffff })).map(([b, x]) => `${ipaddr.IPv4.networkAddressFromCIDR(`${ipaddr.fromByteArray([x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255])}/${b}`)}/${b}`);
+    fc.assert(
+      fc.property(fc.oneof(v4, v6, network), (text) => {
+        expect(isPlainNetwork(text), text).toBe(usable(text));
       }),
       { numRuns: 2000 },
     );

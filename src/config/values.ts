@@ -1,6 +1,7 @@
 import { domainToASCII } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import * as z from 'zod/mini';
+import { isPlainNetwork } from '../plan/ip-fast.js';
 
 // Every value that reaches a generated file passes one of these grammars. They reject what a
 // target's syntax would treat specially (newline, ; { } quotes # $ ` \ NUL, spaces, non-ASCII)
@@ -68,6 +69,10 @@ export const cidr = z.string().check(
   z.superRefine((value, ctx) => {
     const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
     if (!/^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(value)) return fail('expected an IPv4 or IPv6 CIDR such as 10.0.0.0/8 (no zone ids, no spaces)');
+    // ipaddr.js' parseCIDR tries IPv6 first and builds that grammar on its first call (about 1 ms
+    // of a cold start); the common plain forms are settled without it, the rest and every
+    // refusal below, with ipaddr.js' reading of the value.
+    if (isPlainNetwork(value)) return;
     try {
       const [addr, bits] = value.includes('/') ? ipaddr.parseCIDR(value) : [ipaddr.parse(value), -1];
       const len = bits < 0 ? (addr.kind() === 'ipv4' ? 32 : 128) : bits;

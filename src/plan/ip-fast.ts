@@ -108,6 +108,23 @@ export function hostMask(bits: number, i: number): number {
   return keep >= 32 ? 0 : keep <= 0 ? 0xffffffff : 0xffffffff >>> keep;
 }
 
+/**
+ * Whether a plain dotted IPv4 or hex IPv6 CIDR (or bare address) is a usable network: prefix
+ * above 0 and no host bits set. False for everything else, including forms outside the fast
+ * grammar, which the caller then reads with ipaddr.js.
+ */
+export function isPlainNetwork(text: string): boolean {
+  if (text.indexOf(':') < 0) {
+    const packed = packedV4(text);
+    if (packed < 0) return false;
+    const bits = packed % 64;
+    return bits > 0 && ((packed - bits) / 64) % POW2[32 - bits]! === 0;
+  }
+  const v6 = parseV6Fast(text);
+  if (v6 === null) return false;
+  const len = v6.bits < 0 ? 128 : v6.bits;
+  return len > 0 && !wordsHaveHostBits(v6.words, len);
+}
 /** Whether any bit beyond `len` is set in four 32-bit words. */
 export function wordsHaveHostBits(words: number[], len: number): boolean {
   // The word the prefix ends in keeps its top len % 32 bits; every word after it must be zero.
