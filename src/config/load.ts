@@ -1,8 +1,9 @@
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type * as z from 'zod/mini';
 import { UserError } from '../errors.js';
 import { formatKeyPath, locate, type KeyPath } from './locate.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
+import { yamlLib } from './yaml-lib.js';
 import { readYamlSubset } from './yaml-subset.js';
 
 export interface ConfigSource {
@@ -55,8 +56,9 @@ function lazySource(file: string, text: string): ConfigSource {
   let parsed: { doc: Document; lines: LineCounter } | undefined;
   const load = () => {
     if (!parsed) {
-      const lines = new LineCounter();
-      parsed = { doc: parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines }), lines };
+      const yaml = yamlLib();
+      const lines = new yaml.LineCounter();
+      parsed = { doc: yaml.parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines }), lines };
     }
     return parsed;
   };

@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, LineCounter, type Document, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yamlLib } from './yaml-lib.js';
 
 export type KeyPath = readonly (string | number)[];
 
@@ -14,6 +15,7 @@ export function formatKeyPath(path: KeyPath): string {
 
 /** The deepest node along `path` that exists (a missing key points at its parent). */
 export function locate(doc: Document, lines: LineCounter, path: KeyPath, atKey = false): Position {
+  const { isMap, isPair, isScalar } = yamlLib();
   let node: unknown = doc.contents;
   let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
   for (const segment of path) {
