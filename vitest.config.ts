@@ -4,7 +4,7 @@ import { hbsVitePlugin } from './scripts/hbs.mjs';
 
 export default defineConfig({
   plugins: [hbsVitePlugin()],
-  define: { __PROXYGEN_VERSION__: JSON.stringify('0.0.0-test') },
+  define: { __PROXYGEN_VERSION__: JSON.stringify('0.0.0-test'), __PROXYGEN_SNAPSHOT__: JSON.stringify('../../fixtures/github-meta-snapshot.json') },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

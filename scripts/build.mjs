@@ -70,7 +70,7 @@ const result = await build({
   entryPoints: { proxygen: 'src/main.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
-  define: { __PROXYGEN_VERSION__: JSON.stringify(pkg.version) },
+  define: { __PROXYGEN_VERSION__: JSON.stringify(pkg.version), __PROXYGEN_SNAPSHOT__: JSON.stringify('../fixtures/github-meta-snapshot.json') },
   // import() of a vendor file must become require(): the launcher runs the bundle as a vm.Script,
   // which has no dynamic-import hook.
   supported: { 'dynamic-import': false },

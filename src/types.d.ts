@@ -3,7 +3,4 @@ declare module '*.hbs' {
   export default spec;
 }
 declare const __PROXYGEN_VERSION__: string;
-declare module '*?raw' {
-  const text: string;
-  export default text;
-}
+declare const __PROXYGEN_SNAPSHOT__: string;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +42,18 @@ describe('bundle loading (a real run of the built CLI)', () => {
       expect(statSync(cache).mtimeMs, command).toBe(before);
     }
     expect(readdirSync(DIST).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it("an install of package.json's files alone renders a preset with an allowlist from the bundled snapshot", () => {
+    const root = join(DIST, '..');
+    const install = mkdtempSync(join(tmpdir(), 'proxygen-install-'));
+    const { files } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] };
+    for (const part of [...files, 'package.json']) cpSync(join(root, part), join(install, part), { recursive: true });
+    const dir = tempProject('preset: pilot\ndomain: pilot.example.com\n');
+    const result = spawnSync(process.execPath, [join(install, 'bin', 'proxygen.js'), 'render', '--dry-run'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/\(allowlists from the bundled GitHub meta snapshot of \d{4}-\d{2}-\d{2}\)\n/);
+    expect(result.status).toBe(0);
   });
 
   it('--version initialises no package at all (the launcher answers before reading the bundle)', () => {

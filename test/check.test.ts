@@ -18,7 +18,9 @@ function stagedForNobody(): string[] {
   const stage = mkdtempSync(join(tmpdir(), 'proxygen-stage-'));
   chmodSync(stage, 0o755);
   const root = join(BIN, '..', '..');
-  for (const part of ['bin', 'dist']) cpSync(join(root, part), join(stage, part), { recursive: true });
+  // What an install holds: package.json's "files".
+  const { files } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] };
+  for (const part of files) cpSync(join(root, part), join(stage, part), { recursive: true });
   let node = process.execPath;
   if (!canRun(node, '-e', '0')) {
     node = join(stage, 'node');
