@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM helper shared with the esbuild build
@@ -5,9 +7,9 @@ import { HBS_OPTIONS } from '../scripts/hbs.mjs';
 import { template } from '../src/targets/hbs.js';
 
 // Precompiled as the build does, then run in our environment (with its own #each).
-const ours = (source: string) => template(new Function(`return ${Handlebars.precompile(source, HBS_OPTIONS)}`)() as TemplateSpecification);
+const ours = (source: string) => template(new Function(`return ${Handlebars.precompile(source, { ...HBS_OPTIONS })}`)() as TemplateSpecification);
 // The same source in a fresh stock environment.
-const stock = (source: string) => Handlebars.create().compile(source, HBS_OPTIONS);
+const stock = (source: string) => Handlebars.create().compile(source, { ...HBS_OPTIONS });
 
 describe('#each renders exactly what the built-in renders', () => {
   it.each([
@@ -26,5 +28,17 @@ describe('#each renders exactly what the built-in renders', () => {
 
   it('a missing key still fails under strict', () => {
     expect(() => ours('{{#each items}}{{nope}}{{/each}}')({ items: [{}] })).toThrow(/"nope" not defined/);
+  });
+});
+
+describe('the templates stay in the fast shape of the runtime', () => {
+  const root = join(import.meta.dirname, '..', 'templates');
+  const files = (readdirSync(root, { recursive: true }) as string[]).filter((file) => file.endsWith('.hbs')).sort();
+  it('there are templates to check', () => expect(files.length).toBeGreaterThanOrEqual(7));
+  // `../` (depths) or an @-variable (data) makes Handlebars build a closure and a context chain at
+  // every block it enters: pass what an item needs in the item itself instead.
+  it.each(files)('%s uses no ../ and no @data', (file) => {
+    const spec = new Function(`return ${Handlebars.precompile(readFileSync(join(root, file), 'utf8'), { ...HBS_OPTIONS })}`)() as { useDepths?: boolean; useData?: boolean };
+    expect({ useDepths: !!spec.useDepths, useData: !!spec.useData }).toEqual({ useDepths: false, useData: false });
   });
 });

@@ -33,7 +33,7 @@ const inlinePath = (route: PlanRoute): string | null => {
   return paths.length === 1 ? paths[0]! : null;
 };
 
-function handleFor(route: PlanRoute) {
+function handleFor(plan: Plan, route: PlanRoute) {
   const access = route.access;
   return {
     matcher: isCatchAll(route) ? null : (inlinePath(route) ?? `@${route.id}`),
@@ -42,6 +42,8 @@ function handleFor(route: PlanRoute) {
     websocket: route.websocket,
     body: route.body === undefined ? null : caddySize(route.body),
     timeout: route.timeout === undefined ? null : durationText(route.timeout),
+    upstream: plan.upstream.hostPort,
+    upstreamTls: plan.upstream.scheme === 'https',
   };
 }
 
@@ -68,7 +70,7 @@ export function renderCaddy(plan: Plan): OutputFile[] {
   const tlsArgs = plan.tls.mode === 'files' ? [plan.tls.cert!, plan.tls.key!] : [];
   const modern = tlsOn && plan.tls.profile === 'modern';
   const redirects = slashRedirects(plan);
-  const handles = [...redirects, ...plan.routes.map(handleFor)];
+  const handles: object[] = [...redirects, ...plan.routes.map((route) => handleFor(plan, route))];
   if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, refusal: null, status: 404 as never, body: null, timeout: null, websocket: false });
   const content = render({
     header: [...headerLines(plan, `Caddy site for ${plan.domain}`), 'Rate limits are not enforced here: stock Caddy has no rate limiter (see README.md).'],
@@ -79,8 +81,6 @@ export function renderCaddy(plan: Plan): OutputFile[] {
     body: caddySize(plan.body),
     matchers: plan.routes.flatMap(siteMatcherFor),
     handles,
-    upstream: plan.upstream.hostPort,
-    upstreamTls: plan.upstream.scheme === 'https',
     // Caddy's automatic redirect drops a non-standard https_port from the Location it sends.
     redirect: tlsOn && plan.ports.https !== 443 ? { from: `http://${plan.domain}`, to: `https://${plan.domain}:${plan.ports.https}{uri}` } : null,
   });

@@ -12,6 +12,7 @@ export const cloudflaredFile = 'cloudflared/config.yml';
 function ruleFor(plan: Plan, route: PlanRoute) {
   const catchAll = route.match.kind === 'prefix' && route.match.path === '/';
   return {
+    hostname: plan.domain,
     comment: `${route.match.kind} ${route.match.path}${route.internalOnly ? ' (internal-only: never through the tunnel)' : ''}`,
     path: catchAll ? null : route.regex,
     service: route.internalOnly ? 'http_status:404' : plan.upstream.url,
@@ -23,7 +24,6 @@ export function renderCloudflared(plan: Plan): OutputFile[] {
     header: [...headerLines(plan, `cloudflared ingress for ${plan.domain}`), 'Check with: cloudflared tunnel ingress validate --config config.yml'],
     tunnel: plan.tunnel.cloudflare.tunnel,
     credentialsFile: plan.tunnel.cloudflare.credentials_file,
-    domain: plan.domain,
     rules: plan.routes.map((route) => ruleFor(plan, route)),
   });
   return [{ path: cloudflaredFile, content, mode: 0o644 }];

@@ -21,9 +21,17 @@ const LOCATION_MODIFIER = { exact: '= ', glob: '~ ', prefix: '', segment: '' } a
 export const nginxSiteFile = (plan: Plan) => `nginx/${plan.domain}.conf`;
 export const nginxAllowlistFile = (name: string) => `nginx/allowlists/${name}.conf`;
 
+const upstreamOf = (plan: Plan) => ({
+  upstreamScheme: plan.upstream.scheme,
+  upstreamName: `proxygen_${plan.slug}_backend`,
+  connectionVar: `$proxygen_${plan.slug}_conn`,
+  upstreamTls: plan.upstream.scheme === 'https',
+});
+
 // Each location is built whole rather than spread from a shared base: on a cold start a spread
-// copy of a dozen keys cost ten times as much (5,000 routes: about 45 ms against 12).
-function locationsFor(plan: Plan, route: PlanRoute, zone: string | null) {
+// copy of a dozen keys cost ten times as much (5,000 routes: about 45 ms against 12). It carries
+// the upstream's names itself: the templates do not reach into a parent context (see hbs.ts).
+function locationsFor(plan: Plan, route: PlanRoute, zone: string | null, upstream: ReturnType<typeof upstreamOf>) {
   const location = (modifier: string, path: string) => ({
     modifier,
     path,
@@ -36,6 +44,10 @@ function locationsFor(plan: Plan, route: PlanRoute, zone: string | null) {
     websocket: route.websocket,
     timeout: route.timeout === undefined ? null : `${route.timeout}s`,
     notFound: false,
+    upstreamScheme: upstream.upstreamScheme,
+    upstreamName: upstream.upstreamName,
+    connectionVar: upstream.connectionVar,
+    upstreamTls: upstream.upstreamTls,
   });
   const { kind, path } = route.match;
   if (kind === 'segment') return [location('= ', path), location('', `${path}/`)];
@@ -55,9 +67,10 @@ export function renderNginx(plan: Plan): OutputFile[] {
   const tlsOn = plan.tls.mode !== 'off';
   const zoneOf = (route: PlanRoute) => (route.rate ? `proxygen_${plan.slug}_${route.id}` : null);
   const zones = plan.routes.filter((r) => r.rate).map((r) => ({ name: zoneOf(r), rate: `${r.rate!.count}r/${r.rate!.per}` }));
-  const locations = plan.routes.flatMap((route) => locationsFor(plan, route, zoneOf(route)));
+  const upstream = upstreamOf(plan);
+  const locations = plan.routes.flatMap((route) => locationsFor(plan, route, zoneOf(route), upstream));
   if (!plan.routes.some((r) => r.match.kind === 'prefix' && r.match.path === '/')) {
-    locations.push(NOT_FOUND_FALLBACK);
+    locations.push({ ...NOT_FOUND_FALLBACK, ...upstream });
   }
   const profile = PROFILES[plan.tls.profile];
   const cert = plan.tls.mode === 'files' ? { cert: plan.tls.cert!, key: plan.tls.key! } : { cert: `/etc/letsencrypt/live/${plan.domain}/fullchain.pem`, key: `/etc/letsencrypt/live/${plan.domain}/privkey.pem` };
@@ -65,12 +78,10 @@ export function renderNginx(plan: Plan): OutputFile[] {
   const content = render({
     header: [...headerLines(plan, `nginx site for ${plan.domain}`), 'Include it in the http context (e.g. /etc/nginx/conf.d/); see README.md beside it.'],
     domain: plan.domain,
-    connectionVar: `$proxygen_${plan.slug}_conn`,
+    connectionVar: upstream.connectionVar,
     zones,
-    upstreamName: `proxygen_${plan.slug}_backend`,
+    upstreamName: upstream.upstreamName,
     upstreamServer: plan.upstream.hostPort,
-    upstreamScheme: plan.upstream.scheme,
-    upstreamTls: plan.upstream.scheme === 'https',
     tls: tlsOn ? { ...cert, ...profile } : null,
     acme: plan.tls.mode === 'acme',
     redirect: `https://${plan.domain}${httpsPort}`,

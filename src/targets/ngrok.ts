@@ -36,7 +36,9 @@ function expressionFor(route: PlanRoute, shadows: PlanRoute[]): string {
   return shadows.length ? `${own} && !(${shadows.map((other) => celMatch(other.match, other.regex)).join(' || ')})` : own;
 }
 
-// The policy partial is included with indent "      "; its allow list sits 12 spaces deeper.
+// The policy sits under `traffic_policy:`; its allow list 12 spaces deeper. Each rule carries the
+// indent itself: the templates do not reach into a parent context (see hbs.ts).
+const POLICY_INDENT = ' '.repeat(6);
 const ALLOW_ITEM_INDENT = ' '.repeat(18);
 
 function rulesFor(plan: Plan) {
@@ -54,6 +56,7 @@ function rulesFor(plan: Plan) {
     const perMinute = route.rate ? Math.max(route.rate.count * (route.rate.per === 's' ? 60 : 1), route.rate.burst + 1) : 0;
     return [
       {
+        indent: POLICY_INDENT,
         name: `${route.internalOnly ? 'internal-only' : 'policy'} ${route.match.path}`,
         expression: expressionFor(route, overlapping[index]!.map((earlier) => plan.routes[earlier]!)),
         deny: route.internalOnly ? 404 : null,
@@ -73,6 +76,7 @@ export function renderNgrok(plan: Plan): OutputFile[] {
     name: plan.slug.replaceAll('_', '-'),
     domain: plan.tunnel.ngrok.domain,
     upstream: plan.upstream.url,
+    indent: POLICY_INDENT,
     rules: rulesFor(plan),
   });
   return [{ path: ngrokFile, content, mode: 0o644 }];
