@@ -28,6 +28,7 @@ describe('readYamlSubset', () => {
 
   it.each([
     ['preset: pilot\ndomain: a.example.com\n', { preset: 'pilot', domain: 'a.example.com' }],
+    ['$schema: ./proxygen.schema.json\nx: { $y: 1 }\n', { $schema: './proxygen.schema.json', x: { $y: 1 } }],
     ['---\na: 1 # one\n', { a: 1 }],
     ['a:\n- x\n- y\nb: [1, -2, 3.5, +4, 1e3]\n', { a: ['x', 'y'], b: [1, -2, 3.5, 4, 1000] }],
     ['routes:\n  - path: /a\n    allow: [internal]\n  - { path: "/b", exact: true }\n', { routes: [{ path: '/a', allow: ['internal'] }, { path: '/b', exact: true }] }],
@@ -67,8 +68,8 @@ describe('readYamlSubset', () => {
 
   // Config-shaped documents in every style the reader knows, with hostile characters spliced in
   // at random: whatever the reader accepts, yaml must read the same, without an error.
-  const word = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{0,6}$/);
-  const piece = fc.constantFrom(' ', ':', ': ', '#', ' #', '-', '- ', ',', '[', ']', '{', '}', "'", '"', '\\', '\n', '\t', ';', '~', '.', '0', '1e3', '0o7', 'null', 'True', '*', '&', '!', '|', '>', '?', '%', '@', '`', '/', '\r');
+  const word = fc.stringMatching(/^\$?[A-Za-z_][A-Za-z0-9_-]{0,6}$/);
+  const piece = fc.constantFrom(' ', ':', ': ', '#', ' #', '-', '- ', ',', '[', ']', '{', '}', "'", '"', '\\', '\n', '\t', ';', '~', '.', '0', '1e3', '0o7', 'null', 'True', '*', '&', '!', '|', '>', '?', '%', '@', '`', '/', '$', '\r');
   const scalar = fc.oneof(
     word,
     fc.stringMatching(/^[-+]?[0-9]{1,4}(\.[0-9]{0,3})?([eE][-+]?[0-9])?$/),

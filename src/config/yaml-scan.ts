@@ -5,7 +5,8 @@
 export const GIVE_UP = Symbol('outside the subset');
 export type Value = unknown;
 
-export const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+// `$schema` is a key of the config schema, hence the optional leading `$`.
+export const KEY = /^\$?[A-Za-z_][A-Za-z0-9_-]*$/;
 const SPECIAL_KEY = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|__proto__)$/;
 // Core schema resolution, in yaml's own order; the forms not listed here (octal, hex, .inf, .nan)
 // make the reader give up.
