@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, tempProject } from './helpers/cli.js';
+import { BIN, installInto, tempProject } from './helpers/cli.js';
 
 // The CLI's cold start is a feature. The build marks every npm package so that, when a preload
 // defines globalThis.__proxygenPackages, each package adds itself as it is initialised: these
@@ -45,12 +45,9 @@ describe('bundle loading (a real run of the built CLI)', () => {
   });
 
   it("an install of package.json's files alone renders a preset with an allowlist from the bundled snapshot", () => {
-    const root = join(DIST, '..');
-    const install = mkdtempSync(join(tmpdir(), 'proxygen-install-'));
-    const { files } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] };
-    for (const part of [...files, 'package.json']) cpSync(join(root, part), join(install, part), { recursive: true });
+    const bin = installInto(mkdtempSync(join(tmpdir(), 'proxygen-install-')));
     const dir = tempProject('preset: pilot\ndomain: pilot.example.com\n');
-    const result = spawnSync(process.execPath, [join(install, 'bin', 'proxygen.js'), 'render', '--dry-run'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const result = spawnSync(process.execPath, [bin, 'render', '--dry-run'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/\(allowlists from the bundled GitHub meta snapshot of \d{4}-\d{2}-\d{2}\)\n/);
     expect(result.status).toBe(0);

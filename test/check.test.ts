@@ -3,7 +3,7 @@ import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cli, tempProject } from './helpers/cli.js';
+import { BIN, cli, installInto, tempProject } from './helpers/cli.js';
 import { FIXTURES, scenarios } from './helpers/project.js';
 import { hasTool, localNginxHasHttp2Directive, standInTool } from './helpers/tools.js';
 
@@ -17,17 +17,14 @@ function stagedForNobody(): string[] {
   const canRun = (...args: string[]) => spawnSync('runuser', ['-u', 'nobody', '--', ...args], { stdio: 'ignore' }).status === 0;
   const stage = mkdtempSync(join(tmpdir(), 'proxygen-stage-'));
   chmodSync(stage, 0o755);
-  const root = join(BIN, '..', '..');
-  // What an install holds: package.json's "files".
-  const { files } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] };
-  for (const part of files) cpSync(join(root, part), join(stage, part), { recursive: true });
+  const bin = installInto(stage);
   let node = process.execPath;
   if (!canRun(node, '-e', '0')) {
     node = join(stage, 'node');
     cpSync(process.execPath, node);
     chmodSync(node, 0o755);
   }
-  return [node, join(stage, 'bin', 'proxygen.js')];
+  return [node, bin];
 }
 
 const listTree = (dir: string): string[] =>

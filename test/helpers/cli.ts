@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,6 +20,14 @@ export function cli(args: string[], options: { cwd?: string; input?: string; env
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env },
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Copies what an install holds (package.json and its "files") into `dir`; returns the bin path there. */
+export function installInto(dir: string): string {
+  const root = join(BIN, '..', '..');
+  const { files } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] };
+  for (const part of [...files, 'package.json']) cpSync(join(root, part), join(dir, part), { recursive: true });
+  return join(dir, 'bin', 'proxygen.js');
 }
 
 export function tempProject(yaml?: string): string {
