@@ -125,6 +125,7 @@ export function isPlainNetwork(text: string): boolean {
   const len = v6.bits < 0 ? 128 : v6.bits;
   return len > 0 && !wordsHaveHostBits(v6.words, len);
 }
+
 /** Whether any bit beyond `len` is set in four 32-bit words. */
 export function wordsHaveHostBits(words: number[], len: number): boolean {
   // The word the prefix ends in keeps its top len % 32 bits; every word after it must be zero.
