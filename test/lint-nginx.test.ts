@@ -45,6 +45,10 @@ describe('nginx lint rules (one-line cases, positive and negative)', () => {
     ['server {\nlocation / {\n', 'unexpected end of file, expecting "}"', 2],
     ['}', 'unexpected "}"', 1],
     ['add_header X "unterminated;\n', 'unterminated quoted string', 1],
+    ["a 'x';\nb \"two\nlines\\\"\n", 'unterminated quoted string', 2],
+    ['a;\nset $x ${host', 'unterminated ${ variable', 2],
+    ['a "b\nc" { \n', 'unexpected end of file, expecting "}"', 2],
+    ['a "b\nc";\n\n}', 'unexpected "}"', 4],
   ])('syntax error in %j', (conf, message, line) => {
     expect(() => parseNginx(conf)).toThrow(message);
     try {
@@ -58,6 +62,15 @@ describe('nginx lint rules (one-line cases, positive and negative)', () => {
     const tree = parseNginx('# c { }\nlocation ~ "^/a{2}$" { return 200 "${host};"; }');
     expect(tree[0]).toMatchObject({ name: 'location', args: ['~', '^/a{2}$'], line: 2 });
     expect(tree[0]!.block![0]).toMatchObject({ name: 'return', args: ['200', '${host};'] });
+  });
+
+  it('keeps escapes, words with quotes or # inside, and lines after multi-line values', () => {
+    const tree = parseNginx('a "x\\"y" b#c d"e;\nf \'1\n2\' ${a b}$c;\ng;');
+    expect(tree.map((d) => [d.name, d.args, d.line])).toEqual([
+      ['a', ['x\\"y', 'b#c', 'd"e'], 1],
+      ['f', ['1\n2', '${a b}$c'], 2],
+      ['g', [], 4],
+    ]);
   });
 });
 

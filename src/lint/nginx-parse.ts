@@ -21,53 +21,57 @@ export class NginxSyntaxError extends Error {
   }
 }
 
+// Sticky patterns, one per token kind: a check reads every committed file once, so this code
+// runs in V8's interpreter, where a regex per token costs far less than a test per character.
+const SPACE = /\s+/y;
+const COMMENT = /[^\n]*/y;
+// A backslash keeps itself and the character after it, as nginx reads it.
+const QUOTED = { '"': /((?:[^"\\]|\\[^])*)"/y, "'": /((?:[^'\\]|\\[^])*)'/y } as const;
+// `${var}` keeps its braces (and anything up to the closing brace) inside the word.
+const WORD = /(?:[^\s;{}$]+|\$\{[^}]*\}|\$(?!\{))+/y;
+
+const newlines = (text: string, from: number, to: number): number => {
+  let count = 0;
+  for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1)) count++;
+  return count;
+};
+
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   let line = 1;
+  const match = (pattern: RegExp): RegExpExecArray | null => {
+    pattern.lastIndex = i;
+    return pattern.exec(text);
+  };
   while (i < text.length) {
     const c = text[i]!;
-    if (c === '\n') line++;
-    if (/\s/.test(c)) {
+    const space = match(SPACE);
+    if (space) {
+      line += newlines(text, i, SPACE.lastIndex);
+      i = SPACE.lastIndex;
+    } else if (c === '#') {
       i++;
-      continue;
-    }
-    if (c === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
-      continue;
-    }
-    if (c === '{' || c === '}' || c === ';') {
+      match(COMMENT);
+      i = COMMENT.lastIndex;
+    } else if (c === '{' || c === '}' || c === ';') {
       tokens.push({ text: c, line, quoted: false });
       i++;
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      const start = line;
-      let value = '';
+    } else if (c === '"' || c === "'") {
       i++;
-      while (i < text.length && text[i] !== c) {
-        if (text[i] === '\\' && i + 1 < text.length) value += text[i++];
-        if (text[i] === '\n') line++;
-        value += text[i++];
-      }
-      if (i >= text.length) throw new NginxSyntaxError('unterminated quoted string', start);
-      i++;
-      tokens.push({ text: value, line: start, quoted: true });
-      continue;
+      const pattern = QUOTED[c];
+      const quoted = match(pattern);
+      if (!quoted) throw new NginxSyntaxError('unterminated quoted string', line);
+      tokens.push({ text: quoted[1]!, line, quoted: true });
+      line += newlines(text, i, pattern.lastIndex);
+      i = pattern.lastIndex;
+    } else {
+      const word = match(WORD);
+      const end = word ? WORD.lastIndex : i;
+      if (text.startsWith('${', end)) throw new NginxSyntaxError('unterminated ${ variable', line);
+      tokens.push({ text: text.slice(i, end), line, quoted: false });
+      i = end;
     }
-    let value = '';
-    while (i < text.length && !/[\s;{}]/.test(text[i]!)) {
-      // `${var}` keeps its braces inside the word.
-      if (text[i] === '$' && text[i + 1] === '{') {
-        const close = text.indexOf('}', i);
-        if (close < 0) throw new NginxSyntaxError('unterminated ${ variable', line);
-        value += text.slice(i, close + 1);
-        i = close + 1;
-        continue;
-      }
-      value += text[i++];
-    }
-    tokens.push({ text: value, line, quoted: false });
   }
   return tokens;
 }
