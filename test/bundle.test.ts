@@ -73,7 +73,7 @@ describe('bundle loading (a real run of the built CLI)', () => {
 
   it.each([
     [['refresh-allowlist', '--source', join(import.meta.dirname, '..', 'fixtures', 'github-meta-sample.json'), '--dry-run'], ['yaml', ...LAZY]],
-    [['check', '--format', 'json'], LAZY],
+    [['check', '--format', 'json'], ['yaml', ...LAZY]],
     [['init', '--domain', 'x.example.com', '--yes', '--config', 'new/proxygen.yaml'], LAZY],
     [['schema'], ['yaml', 'handlebars', ...LAZY]],
   ])('%j initialises none of %j', (args, lazy) => {

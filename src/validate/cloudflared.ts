@@ -116,8 +116,8 @@ export function validateCloudflared(file: string, text: string): Finding[] {
   for (const [index, rule] of rules.entries()) {
     const n = index + 1;
     const at = ['ingress', index];
-    const line = source.lineOf(at);
-    if (!isRecord(rule)) return [finding('error', line, `Rule #${n} is not a mapping`, 'write hostname:, path:, service:')];
+    const line = () => source.lineOf(at);
+    if (!isRecord(rule)) return [finding('error', line(), `Rule #${n} is not a mapping`, 'write hostname:, path:, service:')];
     unknownKeys(rule, RULE_KEYS, 'UnvalidatedIngressRule', at);
     const origin = isRecord(rule.originRequest) ? rule.originRequest : {};
     const serviceProblem = serviceError(rule.service ?? '', rootBastion || origin.bastionMode === true, origin.ipRules);
@@ -125,14 +125,14 @@ export function validateCloudflared(file: string, text: string): Finding[] {
     const originProblem = originErrors(rule.originRequest, [...at, 'originRequest']);
     if (originProblem) return [originProblem];
     const access = isRecord(origin.access) ? origin.access : null;
-    if (access?.required === true && Array.isArray(access.audTag) && access.audTag.length > 0 && !access.teamName) return [finding('error', line, 'access.TeamName cannot be blank when access.audTags are present', 'set originRequest.access.teamName')];
+    if (access?.required === true && Array.isArray(access.audTag) && access.audTag.length > 0 && !access.teamName) return [finding('error', line(), 'access.TeamName cannot be blank when access.audTags are present', 'set originRequest.access.teamName')];
     const hostname = typeof rule.hostname === 'string' ? rule.hostname : '';
     const path = typeof rule.path === 'string' ? rule.path : '';
     const hostProblem = hostname ? hostnameError(hostname) : null;
     if (hostProblem) return [finding('error', source.lineOf([...at, 'hostname']), hostProblem, 'hostname: app.example.com or *.example.com')];
     const catchAll = (hostname === '' || hostname === '*') && path === '';
-    if (catchAll && index < rules.length - 1) return [finding('error', line, `Rule #${n} is matching the hostname '${hostname}', but this will match every hostname, meaning the rules which follow it will never be triggered.`, 'move the catch-all rule to the end')];
-    if (!catchAll && index === rules.length - 1) return [finding('error', line, 'The last ingress rule must match all URLs (i.e. it should not have a hostname or path filter)', 'end with - service: http_status:404')];
+    if (catchAll && index < rules.length - 1) return [finding('error', line(), `Rule #${n} is matching the hostname '${hostname}', but this will match every hostname, meaning the rules which follow it will never be triggered.`, 'move the catch-all rule to the end')];
+    if (!catchAll && index === rules.length - 1) return [finding('error', line(), 'The last ingress rule must match all URLs (i.e. it should not have a hostname or path filter)', 'end with - service: http_status:404')];
     const pathProblem = path ? regexError(path) : null;
     if (pathProblem) return [finding('error', source.lineOf([...at, 'path']), `Rule #${n} has an invalid regex: ${pathProblem}`, 'write an RE2 regular expression')];
   }

@@ -38,12 +38,12 @@ export function validateNgrok(file: string, text: string): Finding[] {
     (Array.isArray(data.endpoints) ? data.endpoints : []).forEach((endpoint: unknown, index: number) => checkEndpoint(endpoint, ['endpoints', index]));
     if (isRecord(data.tunnels)) for (const [name, tunnel] of Object.entries(data.tunnels)) checkTunnel(name, tunnel, true);
     function checkEndpoint(endpoint: unknown, at: (string | number)[]) {
-      const line = source.lineOf(at);
-      if (!isRecord(endpoint)) return add(line, 'endpoint is not a mapping', 'write name:, url:, upstream:');
+      const line = () => source.lineOf(at);
+      if (!isRecord(endpoint)) return add(line(), 'endpoint is not a mapping', 'write name:, url:, upstream:');
       unknown(endpoint, ENDPOINT_KEYS, 'v3EndpointConfig', at);
       const name = typeof endpoint.name === 'string' ? endpoint.name : '';
-      if (!name) add(line, 'endpoint has no name', 'add name:');
-      else if (names.has(name)) add(line, `endpoint name '${name}' is used twice`, 'give each endpoint a unique name');
+      if (!name) add(line(), 'endpoint has no name', 'add name:');
+      else if (names.has(name)) add(line(), `endpoint name '${name}' is used twice`, 'give each endpoint a unique name');
       names.add(name);
       const url = typeof endpoint.url === 'string' ? endpoint.url : '';
       const scheme = /^([a-z]+):\/\//.exec(url)?.[1] ?? (url ? 'https' : 'https');
@@ -51,13 +51,13 @@ export function validateNgrok(file: string, text: string): Finding[] {
       const port = /^(https?):\/\/[^/:]+:([0-9]+)/.exec(url);
       if (port && !((port[1] === 'https' && port[2] === '443') || (port[1] === 'http' && port[2] === '80'))) add(source.lineOf([...at, 'url']), `ERR_NGROK_9035 Invalid port for URL with scheme ${port[1]}, allowed ports are ${port[1] === 'https' ? 443 : 80}`, 'drop the port');
       if (endpoint.bindings !== undefined && (!Array.isArray(endpoint.bindings) || endpoint.bindings.length > 1 || !['public', 'internal', 'kubernetes'].includes(String(endpoint.bindings[0])))) add(source.lineOf([...at, 'bindings']), 'bindings takes one of public, internal, kubernetes', 'bindings: [public]');
-      if (endpoint.traffic_policy !== undefined && endpoint.traffic_policy_file !== undefined) add(line, 'traffic_policy and traffic_policy_file are exclusive', 'keep one');
+      if (endpoint.traffic_policy !== undefined && endpoint.traffic_policy_file !== undefined) add(line(), 'traffic_policy and traffic_policy_file are exclusive', 'keep one');
       if (endpoint.agent_tls_termination !== undefined && scheme !== 'tls') add(source.lineOf([...at, 'agent_tls_termination']), 'agent_tls_termination is only for tls:// endpoints', 'remove it');
       const upstream = endpoint.upstream;
-      if (!isRecord(upstream) || upstream.url === undefined) return add(line, `endpoint '${name}' has no upstream.url`, 'add upstream: { url: 8080 }');
+      if (!isRecord(upstream) || upstream.url === undefined) return add(line(), `endpoint '${name}' has no upstream.url`, 'add upstream: { url: 8080 }');
       unknown(upstream, UPSTREAM_KEYS, 'v3UpstreamConfig', [...at, 'upstream']);
       const target = String(upstream.url);
-      if (/^tcp:\/\//.test(target) && !url) add(line, `Endpoint '${name}' specifies a URL with an unsupported scheme: tcp`, 'give the endpoint a tcp:// url');
+      if (/^tcp:\/\//.test(target) && !url) add(line(), `Endpoint '${name}' specifies a URL with an unsupported scheme: tcp`, 'give the endpoint a tcp:// url');
       if (!/^([0-9]{1,5}|https?:\/\/[^/\s]+|tcp:\/\/[^/\s]+:[0-9]{1,5}|[a-z0-9.-]+(:[0-9]{1,5})?)$/.test(target)) add(source.lineOf([...at, 'upstream', 'url']), `ERR_NGROK_4500 ${target} is not a valid tcp address or URL`, 'upstream.url: 8080 or http://127.0.0.1:8080');
       if (upstream.protocol !== undefined && !['http1', 'http2'].includes(String(upstream.protocol))) add(source.lineOf([...at, 'upstream', 'protocol']), 'upstream.protocol must be http1 or http2', 'protocol: http1');
       if (upstream.proxy_protocol !== undefined && ![1, 2, '1', '2'].includes(upstream.proxy_protocol as number)) add(source.lineOf([...at, 'upstream', 'proxy_protocol']), "ERR_NGROK_1123 specifies invalid protocol version. Use one of version '1' or '2' to enable proxy proto.", 'proxy_protocol: 1');

@@ -1,18 +1,31 @@
-import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yamlLib } from '../config/yaml-lib.js';
+import { readYamlSubset } from '../config/yaml-subset.js';
 
 export interface YamlSource {
-  doc: Document;
   data: unknown;
   lineOf: (path: (string | number)[]) => number;
   syntaxError: { line: number; message: string } | null;
 }
 
-/** Parsed YAML plus the line of any key path, for validators that mirror Go's yaml.v3. */
+/**
+ * Parsed YAML plus the line of any key path, for validators that mirror Go's yaml.v3. Files in
+ * the plain subset (every rendered one) are read by the subset reader, which returns what `yaml`
+ * would; `yaml` builds its Document only for another file or when a line is asked for (a finding).
+ */
 export function readYaml(text: string): YamlSource {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const error = doc.errors[0];
+  let parsed: { doc: Document; lines: LineCounter } | undefined;
+  const load = () => {
+    if (!parsed) {
+      const yaml = yamlLib();
+      const lines = new yaml.LineCounter();
+      parsed = { doc: yaml.parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false }), lines };
+    }
+    return parsed;
+  };
   const lineOf = (path: (string | number)[]): number => {
+    const { doc, lines } = load();
+    const { isMap, isPair, isScalar } = yamlLib();
     let node: unknown = doc.contents;
     let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
     for (const key of path) {
@@ -28,8 +41,11 @@ export function readYaml(text: string): YamlSource {
     }
     return lines.linePos(offset).line;
   };
+  const fast = readYamlSubset(text);
+  if (fast !== undefined) return { data: fast, lineOf, syntaxError: null };
+  const { doc, lines } = load();
+  const error = doc.errors[0];
   return {
-    doc,
     data: error ? undefined : doc.toJS(),
     lineOf,
     syntaxError: error ? { line: lines.linePos(error.pos[0]).line, message: error.message.split('\n')[0]! } : null,
