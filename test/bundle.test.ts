@@ -108,12 +108,13 @@ describe('bundle loading (a real run of the built CLI)', () => {
     expect(loaded).not.toContain('@inquirer/prompts');
   });
 
-  it('the metafile: verify and init libraries live in their own files, everything else in the main bundle', () => {
+  it('the metafile: verify and init libraries, and yaml, live in their own files, everything else in the main bundle', () => {
     const meta = JSON.parse(readFileSync(join(DIST, 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
-    expect(Object.keys(meta.outputs).sort()).toEqual(['dist/proxygen.cjs', 'dist/vendor/inquirer-prompts.cjs', 'dist/vendor/undici.cjs', 'dist/vendor/ws.cjs']);
+    expect(Object.keys(meta.outputs).sort()).toEqual(['dist/proxygen.cjs', 'dist/vendor/inquirer-prompts.cjs', 'dist/vendor/undici.cjs', 'dist/vendor/ws.cjs', 'dist/vendor/yaml.cjs']);
     const inputs = (file: string) => Object.keys(meta.outputs[file]!.inputs).join('\n');
-    for (const name of ['zod', 'yaml', 'commander', 'handlebars', 'ipaddr.js']) expect(inputs('dist/proxygen.cjs')).toContain(`node_modules/${name}/`);
-    for (const name of ['undici', 'ws', '@inquirer/', 'iconv-lite']) expect(inputs('dist/proxygen.cjs')).not.toContain(`node_modules/${name}`);
+    for (const name of ['zod', 'commander', 'handlebars', 'ipaddr.js']) expect(inputs('dist/proxygen.cjs')).toContain(`node_modules/${name}/`);
+    for (const name of ['undici', 'ws', '@inquirer/', 'iconv-lite', 'yaml']) expect(inputs('dist/proxygen.cjs')).not.toContain(`node_modules/${name}`);
+    expect(inputs('dist/vendor/yaml.cjs')).toContain('node_modules/yaml/');
     expect(inputs('dist/vendor/undici.cjs')).toContain('node_modules/undici/');
     expect(inputs('dist/vendor/ws.cjs')).toContain('node_modules/ws/');
     expect(inputs('dist/vendor/inquirer-prompts.cjs')).toContain('node_modules/@inquirer/prompts/');
