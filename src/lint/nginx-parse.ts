@@ -113,8 +113,13 @@ export function parseNginx(text: string): Directive[] {
 }
 
 /** Every block of a name at any depth, with the chain of blocks around it (outermost first). */
-export function findBlocks(tree: Directive[], name: string, parents: Directive[] = []): { node: Directive; parents: Directive[] }[] {
-  return tree.flatMap((d) => [...(d.name === name && d.block ? [{ node: d, parents }] : []), ...(d.block ? findBlocks(d.block, name, [...parents, d]) : [])]);
+export function findBlocks(tree: Directive[], name: string, parents: Directive[] = [], found: { node: Directive; parents: Directive[] }[] = []): { node: Directive; parents: Directive[] }[] {
+  for (const d of tree) {
+    if (!d.block) continue;
+    if (d.name === name) found.push({ node: d, parents });
+    findBlocks(d.block, name, [...parents, d], found);
+  }
+  return found;
 }
 
 export const directives = (block: Directive[] | undefined, name: string) => (block ?? []).filter((d) => d.name === name);

@@ -12,6 +12,10 @@ interface Context {
   file: string;
   tree: Directive[];
   locations: Location[];
+  /** Every directive of a name at any depth, in file order. */
+  named: (name: string) => Directive[];
+  /** The top level and every block, outermost first. */
+  blocks: Directive[][];
 }
 
 type Rule = { id: string; severity: Severity; check: (ctx: Context) => { line: number; message: string; fix: string; severity?: Severity }[] };
@@ -115,8 +119,8 @@ export const NGINX_RULES: Rule[] = [
   {
     id: 'nginx/tls-protocols',
     severity: 'error',
-    check: ({ tree }) =>
-      findAll(tree, 'ssl_protocols').flatMap((d) => {
+    check: ({ named }) =>
+      named('ssl_protocols').flatMap((d) => {
         const weak = d.args.filter((p) => /^(SSLv2|SSLv3|TLSv1|TLSv1\.1)$/.test(p));
         return weak.length ? [{ line: d.line, message: `ssl_protocols allows ${weak.join(', ')} (below TLS 1.2)`, fix: 'ssl_protocols TLSv1.2 TLSv1.3;' }] : [];
       }),
@@ -124,20 +128,20 @@ export const NGINX_RULES: Rule[] = [
   {
     id: 'nginx/ocsp-stapling',
     severity: 'warning',
-    check: ({ tree }) =>
-      findAll(tree, 'ssl_stapling').filter((d) => d.args[0] === 'on').map((d) => ({ line: d.line, message: 'ssl_stapling on: Let\'s Encrypt certificates carry no OCSP responder since 2025, so stapling only logs errors', fix: 'ssl_stapling off;' })),
+    check: ({ named }) =>
+      named('ssl_stapling').filter((d) => d.args[0] === 'on').map((d) => ({ line: d.line, message: 'ssl_stapling on: Let\'s Encrypt certificates carry no OCSP responder since 2025, so stapling only logs errors', fix: 'ssl_stapling off;' })),
   },
   {
     id: 'nginx/host-spoofing',
     severity: 'warning',
-    check: ({ tree }) =>
-      findAll(tree, 'proxy_set_header').filter((d) => d.args[0]?.toLowerCase() === 'host' && /\$(http_host|arg_)/.test(d.args[1] ?? '')).map((d) => ({ line: d.line, message: `proxy_set_header Host ${d.args[1]} passes a client-controlled Host upstream`, fix: 'proxy_set_header Host $host;' })),
+    check: ({ named }) =>
+      named('proxy_set_header').filter((d) => d.args[0]?.toLowerCase() === 'host' && /\$(http_host|arg_)/.test(d.args[1] ?? '')).map((d) => ({ line: d.line, message: `proxy_set_header Host ${d.args[1]} passes a client-controlled Host upstream`, fix: 'proxy_set_header Host $host;' })),
   },
   {
     id: 'nginx/ssrf',
     severity: 'error',
-    check: ({ tree }) =>
-      findAll(tree, 'proxy_pass').filter((d) => /^\$|:\/\/[^/]*\$|\$(arg_|http_|\d)/.test(d.args[0] ?? '')).map((d) => ({ line: d.line, message: `proxy_pass ${d.args[0]} takes its target from a variable: a client may steer it (SSRF)`, fix: 'proxy_pass to a fixed upstream name' })),
+    check: ({ named }) =>
+      named('proxy_pass').filter((d) => /^\$|:\/\/[^/]*\$|\$(arg_|http_|\d)/.test(d.args[0] ?? '')).map((d) => ({ line: d.line, message: `proxy_pass ${d.args[0]} takes its target from a variable: a client may steer it (SSRF)`, fix: 'proxy_pass to a fixed upstream name' })),
   },
   {
     id: 'nginx/alias-traversal',
@@ -150,16 +154,16 @@ export const NGINX_RULES: Rule[] = [
   {
     id: 'nginx/http-splitting',
     severity: 'error',
-    check: ({ tree }) =>
+    check: ({ named }) =>
       ['return', 'rewrite', 'add_header', 'proxy_set_header'].flatMap((name) =>
-        findAll(tree, name).filter((d) => d.args.slice(1).some((a) => UNSAFE_VARIABLE.test(a))).map((d) => ({ line: d.line, message: `${name} uses a decoded URI variable ($uri or a capture) that can carry CR/LF into headers`, fix: 'use $request_uri (still encoded) instead' })),
+        named(name).filter((d) => d.args.slice(1).some((a) => UNSAFE_VARIABLE.test(a))).map((d) => ({ line: d.line, message: `${name} uses a decoded URI variable ($uri or a capture) that can carry CR/LF into headers`, fix: 'use $request_uri (still encoded) instead' })),
       ),
   },
   {
     id: 'nginx/allow-without-deny',
     severity: 'error',
-    check: ({ tree }) =>
-      blocksOf(tree).flatMap((block) => {
+    check: ({ blocks }) =>
+      blocks.flatMap((block) => {
         const allows = directives(block, 'allow').filter((d) => d.args[0] !== 'all');
         return allows.length && !directives(block, 'deny').length && !directives(block, 'include').length ? [{ line: allows[0]!.line, message: 'allow without deny: everyone else is still allowed', fix: 'add deny all; after the allow lines' }] : [];
       }),
@@ -167,16 +171,25 @@ export const NGINX_RULES: Rule[] = [
   {
     id: 'nginx/server-tokens',
     severity: 'note',
-    check: ({ tree }) => findAll(tree, 'server_tokens').filter((d) => d.args[0] !== 'off').map((d) => ({ line: d.line, message: 'server_tokens discloses the nginx version', fix: 'server_tokens off;' })),
+    check: ({ named }) => named('server_tokens').filter((d) => d.args[0] !== 'off').map((d) => ({ line: d.line, message: 'server_tokens discloses the nginx version', fix: 'server_tokens off;' })),
   },
 ];
 
-function findAll(tree: Directive[], name: string): Directive[] {
-  return tree.flatMap((d) => [...(d.name === name ? [d] : []), ...(d.block ? findAll(d.block, name) : [])]);
-}
-
-function blocksOf(tree: Directive[]): Directive[][] {
-  return [tree, ...tree.flatMap((d) => (d.block ? blocksOf(d.block) : []))];
+/** One walk for every rule: directives by name and the blocks, each in file order. */
+function indexTree(tree: Directive[]): Pick<Context, 'named' | 'blocks'> {
+  const byName = new Map<string, Directive[]>();
+  const blocks: Directive[][] = [];
+  const walk = (block: Directive[]) => {
+    blocks.push(block);
+    for (const directive of block) {
+      const list = byName.get(directive.name);
+      if (list) list.push(directive);
+      else byName.set(directive.name, [directive]);
+      if (directive.block) walk(directive.block);
+    }
+  };
+  walk(tree);
+  return { named: (name) => byName.get(name) ?? [], blocks };
 }
 
 export function lintNginx(file: string, tree: Directive[]): Finding[] {
@@ -185,6 +198,6 @@ export function lintNginx(file: string, tree: Directive[]): Finding[] {
     const modifier = ['=', '~', '~*', '^~'].includes(first ?? '') ? first! : '';
     return { node, parents, modifier, path: (modifier ? second : first) ?? '' };
   });
-  const ctx: Context = { file, tree, locations };
+  const ctx: Context = { file, tree, locations, ...indexTree(tree) };
   return NGINX_RULES.flatMap((rule) => rule.check(ctx).map((hit) => ({ rule: rule.id, severity: hit.severity ?? rule.severity, file, line: hit.line, message: hit.message, fix: hit.fix })));
 }
