@@ -3,7 +3,7 @@ import type * as z from 'zod/mini';
 import { UserError } from '../errors.js';
 import { formatKeyPath, locate, type KeyPath } from './locate.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
-import { yamlLib } from './yaml-lib.js';
+import { lazyDocument } from './yaml-lib.js';
 import { readYamlSubset } from './yaml-subset.js';
 
 export interface ConfigSource {
@@ -49,27 +49,17 @@ function zodIssues(issues: z.core.$ZodIssue[], raw: unknown): ConfigIssue[] {
   });
 }
 
-const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true } as const;
-
 /** A source whose yaml Document is built only when a position is asked for (errors, lint lines). */
 function lazySource(file: string, text: string): ConfigSource {
-  let parsed: { doc: Document; lines: LineCounter } | undefined;
-  const load = () => {
-    if (!parsed) {
-      const yaml = yamlLib();
-      const lines = new yaml.LineCounter();
-      parsed = { doc: yaml.parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines }), lines };
-    }
-    return parsed;
-  };
+  const parsed = lazyDocument(text);
   return {
     file,
     text,
     get doc() {
-      return load().doc;
+      return parsed.doc;
     },
     get lines() {
-      return load().lines;
+      return parsed.lines;
     },
   };
 }
