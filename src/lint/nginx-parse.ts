@@ -113,12 +113,16 @@ export function parseNginx(text: string): Directive[] {
 }
 
 /** Every block of a name at any depth, with the chain of blocks around it (outermost first). */
-export function findBlocks(tree: Directive[], name: string, parents: Directive[] = [], found: { node: Directive; parents: Directive[] }[] = []): { node: Directive; parents: Directive[] }[] {
-  for (const d of tree) {
-    if (!d.block) continue;
-    if (d.name === name) found.push({ node: d, parents });
-    findBlocks(d.block, name, [...parents, d], found);
-  }
+export function findBlocks(tree: Directive[], name: string): { node: Directive; parents: Directive[] }[] {
+  const found: { node: Directive; parents: Directive[] }[] = [];
+  const walk = (block: Directive[], parents: Directive[]) => {
+    for (const d of block) {
+      if (!d.block) continue;
+      if (d.name === name) found.push({ node: d, parents });
+      walk(d.block, [...parents, d]);
+    }
+  };
+  walk(tree, []);
   return found;
 }
 
