@@ -71,7 +71,7 @@ export function renderCaddy(plan: Plan): OutputFile[] {
   const modern = tlsOn && plan.tls.profile === 'modern';
   const redirects = slashRedirects(plan);
   const handles: object[] = [...redirects, ...plan.routes.map((route) => handleFor(plan, route))];
-  if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, refusal: null, status: 404 as never, body: null, timeout: null, websocket: false });
+  if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, refusal: null, status: 404, body: null, timeout: null, websocket: false });
   const content = render({
     header: [...headerLines(plan, `Caddy site for ${plan.domain}`), 'Rate limits are not enforced here: stock Caddy has no rate limiter (see README.md).'],
     globals,
