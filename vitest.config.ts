@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
 // @ts-expect-error plain ESM helper shared with the esbuild build
-import { hbsVitePlugin } from './scripts/hbs.mjs';
+import { hbsPlugins } from './scripts/hbs.mjs';
+// @ts-expect-error plain ESM helper shared with the esbuild build
+import { watPlugins } from './scripts/wat.mjs';
 
 export default defineConfig({
-  plugins: [hbsVitePlugin()],
+  plugins: [hbsPlugins.vite, watPlugins.vite],
   define: { __PROXYGEN_VERSION__: JSON.stringify('0.0.0-test'), __PROXYGEN_SNAPSHOT__: JSON.stringify('../../fixtures/github-meta-snapshot.json') },
   test: {
     include: ['test/**/*.test.ts'],

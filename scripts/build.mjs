@@ -4,7 +4,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { hbsEsbuildPlugin } from './hbs.mjs';
+import { hbsPlugins } from './hbs.mjs';
+import { watPlugins } from './wat.mjs';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -77,7 +78,7 @@ const result = await build({
   // import() of a vendor file must become require(): the launcher runs the bundle as a vm.Script,
   // which has no dynamic-import hook.
   supported: { 'dynamic-import': false },
-  plugins: [hbsEsbuildPlugin(), vendorExternal, markPackages],
+  plugins: [hbsPlugins.esbuild, watPlugins.esbuild, vendorExternal, markPackages],
 });
 const vendor = await build({
   ...common,

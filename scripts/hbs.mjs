@@ -1,5 +1,6 @@
 // Templates are precompiled at build time so only Handlebars' runtime ships in the CLI.
 import Handlebars from 'handlebars';
+import { buildTimeModules } from './build-time-modules.mjs';
 
 // No @data variables and no `../` in the templates (a test holds them to it): then Handlebars keeps
 // one wrapper per block instead of building a closure, and a copy of the parent chain, at every
@@ -12,23 +13,4 @@ export function hbsModule(source) {
   return `export default ${Handlebars.precompile(source, { ...HBS_OPTIONS })};`;
 }
 
-export function hbsEsbuildPlugin() {
-  return {
-    name: 'hbs',
-    setup(build) {
-      build.onLoad({ filter: /\.hbs$/ }, async (args) => {
-        const { readFile } = await import('node:fs/promises');
-        return { contents: hbsModule(await readFile(args.path, 'utf8')), loader: 'js' };
-      });
-    },
-  };
-}
-
-export function hbsVitePlugin() {
-  return {
-    name: 'hbs',
-    transform(code, id) {
-      return id.endsWith('.hbs') ? { code: hbsModule(code), map: null } : undefined;
-    },
-  };
-}
+export const hbsPlugins = buildTimeModules('hbs', '.hbs', hbsModule);

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
-import { addCidr, v6BlockOf, type ParsedCidrs } from '../plan/cidr.js';
+import { addCidr, collapseParsed, v6BlockOf, type ParsedCidrs } from '../plan/cidr.js';
+import { mergeSectionsFast } from '../plan/cidr-wasm.js';
 import { hextetsOf, packedV4, parseV6Fast, POW2, v4Octets, v6GroupsText, wordsHaveHostBits } from '../plan/ip-fast.js';
 
 /** Why a meta response was refused: one line for the operator. */
@@ -29,13 +30,18 @@ function leadingUnits(ranges: SpecialRanges, unitBits: number): Set<number> {
 
 let special: { v4: Set<number>; v6: Set<number> } | undefined;
 
-/** Whether an address starting with this octet (IPv4) or hextet (IPv6) can be special at all. */
-function maybeSpecial(v6: boolean, first: number): boolean {
+function specialUnits(): { v4: Set<number>; v6: Set<number> } {
   special ??= {
     v4: leadingUnits((ipaddr.IPv4.prototype as unknown as { SpecialRanges: SpecialRanges }).SpecialRanges, 8),
     v6: leadingUnits((ipaddr.IPv6.prototype as unknown as { SpecialRanges: SpecialRanges }).SpecialRanges, 16),
   };
-  return (v6 ? special.v6 : special.v4).has(first);
+  return special;
+}
+
+/** Whether an address starting with this octet (IPv4) or hextet (IPv6) can be special at all. */
+function maybeSpecial(v6: boolean, first: number): boolean {
+  const units = specialUnits();
+  return (v6 ? units.v6 : units.v4).has(first);
 }
 
 /** The special range an address falls in, or null for plain unicast. */
@@ -101,12 +107,7 @@ function checkEntry(entry: unknown, into?: ParsedCidrs): string {
   return text;
 }
 
-/**
- * The sections asked for, each present, a non-empty array of canonical unicast CIDRs, returned
- * parsed for collapseParsed. Anything else refuses the whole response: a partial list must
- * never reach a proxy.
- */
-export function validateMeta(body: string, sections: string[]): Record<string, ParsedCidrs> {
+function parseBody(body: string): Record<string, unknown> {
   let data: unknown;
   try {
     data = JSON.parse(body);
@@ -115,11 +116,24 @@ export function validateMeta(body: string, sections: string[]): Record<string, P
     throw new MetaRejected(`response is not JSON (it starts with ${JSON.stringify(start)})`);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new MetaRejected('response is not a JSON object');
+  return data as Record<string, unknown>;
+}
+
+/**
+ * The sections asked for, each present, a non-empty array of canonical unicast CIDRs, returned
+ * parsed for collapseParsed. Anything else refuses the whole response: a partial list must
+ * never reach a proxy.
+ */
+export function validateMeta(body: string, sections: string[]): Record<string, ParsedCidrs> {
+  return validateSections(parseBody(body), sections);
+}
+
+function validateSections(data: Record<string, unknown>, sections: string[]): Record<string, ParsedCidrs> {
   const out: Record<string, ParsedCidrs> = {};
   // One map for every section: a key's canonical text is the same wherever it appears.
   const v4Text = new Map<number, string>();
   for (const section of sections) {
-    const list = (data as Record<string, unknown>)[section];
+    const list = data[section];
     if (list === undefined) throw new MetaRejected(`section "${section}" is missing`);
     if (!Array.isArray(list)) throw new MetaRejected(`section "${section}" is not a list`);
     if (list.length === 0) throw new MetaRejected(`section "${section}" is empty`);
@@ -132,4 +146,45 @@ export function validateMeta(body: string, sections: string[]): Record<string, P
     out[section] = parsed;
   }
   return out;
+}
+
+export interface ListSections {
+  name: string;
+  sections: string[];
+}
+
+/**
+ * Each list's merged CIDRs, every section in `sections` (all the lists name) validated as
+ * validateMeta does. The WebAssembly path answers for plain valid entries; anything else, and
+ * every refusal with its message, comes from the reference path.
+ */
+export function allowlistsFromMeta(body: string, sections: string[], lists: ListSections[]): Record<string, string[]> {
+  const data = parseBody(body);
+  const fast = fastLists(data, sections, lists);
+  if (fast) return fast;
+  const parsed = validateSections(data, sections);
+  return Object.fromEntries(lists.map((list) => [list.name, collapseParsed(...list.sections.map((section) => parsed[section]!))]));
+}
+
+function fastLists(data: Record<string, unknown>, sections: string[], lists: ListSections[]): Record<string, string[]> | null {
+  const entries: unknown[][] = [];
+  for (const section of sections) {
+    const list = data[section];
+    if (!Array.isArray(list) || list.length === 0) return null;
+    entries.push(list);
+  }
+  const input = entries.map((list) => ({ json: JSON.stringify(list), count: list.length }));
+  const merged = mergeSectionsFast(input, lists.map((list) => list.sections.map((section) => sections.indexOf(section))), specialUnits());
+  if (merged === null) return null;
+  // The few entries a special range may hold are judged by the reference check.
+  for (let i = 0; i < entries.length; i++) {
+    for (const index of merged.flagged[i]!) {
+      try {
+        checkEntry(entries[i]![index]);
+      } catch {
+        return null;
+      }
+    }
+  }
+  return Object.fromEntries(lists.map((list, i) => [list.name, merged.lists[i]!]));
 }

@@ -1,6 +1,6 @@
 import { copyFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { MetaRejected, validateMeta } from '../allowlist/validate.js';
+import { allowlistsFromMeta, MetaRejected } from '../allowlist/validate.js';
 import { EXIT, UserError } from '../errors.js';
 import { unifiedDiff } from '../io/diff.js';
 import { acquireLock } from '../io/lock.js';
@@ -10,7 +10,6 @@ import { LOCK_FILE, readState, writeState, type State } from '../io/state.js';
 import { validateWithTools } from '../io/validators.js';
 import { readIfExists, writeFileAtomic } from '../io/write.js';
 import { spinner, type GlobalOptions } from '../output.js';
-import { collapseParsed, type ParsedCidrs } from '../plan/cidr.js';
 import { buildPlan } from '../plan/plan.js';
 import { loadProject, type Project } from '../project.js';
 import { nginxAllowlistFile } from '../targets/nginx.js';
@@ -150,13 +149,12 @@ async function refresh(project: Project, options: RefreshOptions, env: { timeout
     if (options.verbose) writeOut(`unchanged: ${source} answered 304 Not Modified\n`);
     return report({ changed: false, notModified: true, etag: fetched.etag ?? null, lists: [] });
   }
-  let data: Record<string, ParsedCidrs>;
+  let next: Record<string, string[]>;
   try {
-    data = validateMeta(fetched.body, sections);
+    next = allowlistsFromMeta(fetched.body, sections, plan.allowlists);
   } catch (error) {
     throw error instanceof MetaRejected ? fail(`refused the response from ${source}: ${error.message}; nothing was changed`) : error;
   }
-  const next = Object.fromEntries(plan.allowlists.map((list) => [list.name, collapseParsed(...list.sections.map((s) => data[s]!))]));
   const nextPlan = buildPlan(config, plan.source, next);
   const rendered = renderAllowlistFiles(nextPlan, project.targets);
   const changes = diffLists(project, state, onDisk, next, new Map(rendered.map((f) => [f.path, f.content])));
