@@ -2,8 +2,8 @@
 ;; of entries once per process, and JavaScript ran that interpreted (about 20 ms of a refresh).
 ;; This module reads exactly the plain forms the JavaScript fast grammar reads (src/plan/ip-fast.ts)
 ;; and answers -1 for anything else or anything refused, which the caller then hands whole to the
-;; JavaScript reference path, for its messages. cidr-merge.wat merges what it read. The caller lays
-;; out the memory both share:
+;; JavaScript reference path, for its messages. The functions of cidr-merge.wat, spliced in at the
+;; end by the build, merge what it read. The caller lays out the memory:
 ;;   0..63          scratch (the groups of an IPv6 address being read or printed)
 ;;   64..95         bitmap of first IPv4 octets that a special range may start with (ipaddr.js' table)
 ;;   96..8287       bitmap of first IPv6 hextets that a special range may start with
@@ -97,13 +97,13 @@
     (call $bit (i32.const 64) (i32.shr_u (local.get $addr) (i32.const 24))))
 
   ;; The 128-bit mask of a prefix of `bits`, high half.
-  (func $maskHi (export "maskHi") (param $bits i32) (result i64)
+  (func $maskHi (param $bits i32) (result i64)
     (if (i32.eqz (local.get $bits)) (then (return (i64.const 0))))
     (if (i32.ge_u (local.get $bits) (i32.const 64)) (then (return (i64.const -1))))
     (i64.shl (i64.const -1) (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $bits)))))
 
   ;; Low half.
-  (func $maskLo (export "maskLo") (param $bits i32) (result i64)
+  (func $maskLo (param $bits i32) (result i64)
     (if (i32.le_u (local.get $bits) (i32.const 64)) (then (return (i64.const 0))))
     (i64.shl (i64.const -1) (i64.extend_i32_u (i32.sub (i32.const 128) (local.get $bits)))))
 
@@ -220,4 +220,6 @@
       (if (i32.ne (local.get $c) (i32.const 93)) (then (return (i32.const -1)))))
     (if (i32.ne (local.get $p) (local.get $q)) (then (return (i32.const -1))))
     (local.get $n))
+
+  ;; @splice cidr-merge.wat
 )

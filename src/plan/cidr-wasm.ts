@@ -1,22 +1,14 @@
-import CIDR_MERGE_WASM from './cidr-merge.wat';
-import CIDR_READ_WASM from './cidr-read.wat';
+import CIDR_WASM from './cidr-read.wat';
 
 // The WebAssembly side of refresh's validation and merge (the why is in cidr-read.wat). It only
 // ever says "these are the lists" or "ask the reference path": it has no messages of its own.
 
-interface ReadExports {
+interface Exports {
   memory: WebAssembly.Memory;
   parse(from: number, to: number, records: number, flags: number): number;
   flagged(): number;
-}
-
-interface MergeExports {
   merge(table: number, parts: number, a: number, b: number, stack: number, out: number): number;
 }
-
-type Exports = ReadExports & MergeExports;
-
-const compile = (base64: string, imports?: WebAssembly.Imports) => new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')), imports).exports;
 
 const SPECIAL_V4 = 64;
 const SPECIAL_V6 = 96;
@@ -33,10 +25,7 @@ let filledWith: FirstUnits | undefined;
 
 /** The instance, its bitmaps of the first octets and hextets a special range may start with filled from `special`. */
 function instance(special: FirstUnits): Exports {
-  if (!wasm) {
-    const read = compile(CIDR_READ_WASM) as unknown as ReadExports;
-    wasm = { ...read, ...(compile(CIDR_MERGE_WASM, { read: read as unknown as WebAssembly.ModuleImports }) as unknown as MergeExports) };
-  }
+  wasm ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(CIDR_WASM, 'base64'))).exports as unknown as Exports;
   if (filledWith !== special) {
     const bytes = new Uint8Array(wasm.memory.buffer, SPECIAL_V4, HEAP - SPECIAL_V4).fill(0);
     for (const unit of special.v4) bytes[unit >> 3]! |= 1 << (unit & 7);
