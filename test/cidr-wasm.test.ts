@@ -31,6 +31,18 @@ describe('the WebAssembly merge on GitHub sample data', () => {
     expect(allowlistsFromMeta(sample, SECTIONS, lists)).toEqual(expected);
     expect(expected.all!.length).toBe(5451);
   });
+
+  it('agrees on 50,000 entries of both families (memory grown well past the first pages)', () => {
+    const v4 = Array.from({ length: 40_000 }, (_, i) => `${20 + (i % 80)}.${(i >> 8) & 255}.${i & 255}.0/${24 + (i % 3)}`.replace(/\.(\d+)\.0\/25$/, (_, c) => `.${c}.128/25`));
+    const v6 = Array.from({ length: 10_000 }, (_, i) => `2a0a:${(i % 4096).toString(16)}:${i.toString(16)}::/${48 + (i % 17)}`);
+    const entries = [...v6.slice(0, 5_000), ...v4, ...v6.slice(5_000)];
+    const body = JSON.stringify({ big: entries });
+    const lists = [{ name: 'big', sections: ['big'] }];
+    const expected = reference(body, ['big'], lists);
+    expect(fastOne(entries)).toEqual(expected.big);
+    expect(allowlistsFromMeta(body, ['big'], lists)).toEqual(expected);
+    expect(expected.big!.length).toBeGreaterThan(1000);
+  });
 });
 
 describe('the WebAssembly reader takes exactly the plain forms, and nothing else', () => {
