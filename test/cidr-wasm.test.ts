@@ -1,9 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allowlistsFromMeta, validateMeta } from '../src/allowlist/validate.js';
 import { collapseParsed } from '../src/plan/cidr.js';
 import { mergeSectionsFast } from '../src/plan/cidr-wasm.js';
+import { cli, installInto, tempProject } from './helpers/cli.js';
 
 const sample = readFileSync(new URL('../fixtures/github-meta-sample.json', import.meta.url), 'utf8');
 const SECTIONS = ['actions', 'api', 'git', 'hooks', 'packages', 'pages', 'web'];
@@ -210,5 +214,23 @@ describe('allowlistsFromMeta agrees with validating and merging in JavaScript', 
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('without WebAssembly (node --jitless)', () => {
+  it('refresh-allowlist takes the JavaScript path and prints the same diff', () => {
+    // An install of its own: a run under other V8 flags rewrites the code caches beside the bundle.
+    const bin = installInto(mkdtempSync(join(tmpdir(), 'proxygen-jitless-')));
+    const dir = tempProject(`preset: pilot\ndomain: pilot.example.com\nallowlists:\n  gh: { source: github-meta, sections: [${SECTIONS.join(', ')}] }\n`);
+    expect(cli(['render'], { cwd: dir }).code).toBe(0);
+    const file = join(dir, 'deploy/proxy/nginx/allowlists/gh.conf');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    writeFileSync(file, [...lines.slice(0, 4), ...lines.slice(40)].join('\n'));
+    const args = ['refresh-allowlist', '--source', new URL('../fixtures/github-meta-sample.json', import.meta.url).pathname, '--dry-run'];
+    const usual = cli(args, { cwd: dir });
+    const jitless = spawnSync(process.execPath, ['--jitless', bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(usual.code).toBe(0);
+    expect(usual.stdout).toContain('+allow ');
+    expect({ code: jitless.status, stdout: jitless.stdout, stderr: jitless.stderr.replace(/^Warning: disabling flag --expose_wasm due to conflicting flags\n/gm, '') }).toEqual({ code: 0, stdout: usual.stdout, stderr: '' });
   });
 });

@@ -20,12 +20,19 @@ const PAGE = 65536;
 
 type FirstUnits = { v4: Iterable<number>; v6: Iterable<number> };
 
-let wasm: Exports | undefined;
+let wasm: Exports | null | undefined;
 let filledWith: FirstUnits | undefined;
 
-/** The instance, its bitmaps of the first octets and hextets a special range may start with filled from `special`. */
-function instance(special: FirstUnits): Exports {
-  wasm ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(CIDR_WASM, 'base64'))).exports as unknown as Exports;
+/**
+ * The instance, its bitmaps of the first octets and hextets a special range may start with
+ * filled from `special`; null where Node runs without WebAssembly (`node --jitless`), and the
+ * JavaScript path then serves.
+ */
+function instance(special: FirstUnits): Exports | null {
+  if (wasm === undefined) {
+    wasm = typeof WebAssembly === 'undefined' ? null : (new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(CIDR_WASM, 'base64'))).exports as unknown as Exports);
+  }
+  if (wasm === null) return null;
   if (filledWith !== special) {
     const bytes = new Uint8Array(wasm.memory.buffer, SPECIAL_V4, HEAP - SPECIAL_V4).fill(0);
     for (const unit of special.v4) bytes[unit >> 3]! |= 1 << (unit & 7);
@@ -50,6 +57,7 @@ export interface FastMerge {
  */
 export function mergeSectionsFast(sections: { json: string; count: number }[], lists: number[][], special: FirstUnits): FastMerge | null {
   const exports = instance(special);
+  if (exports === null) return null;
   let at = HEAP;
   const texts = sections.map(({ json }) => {
     const from = at;
