@@ -106,15 +106,28 @@ const WARM_RUNS = [
   [['check'], [0, 1]],
   [['refresh-allowlist', '--source', 'fixtures/github-meta-sample.json', '--dry-run'], [0]],
 ];
+// The caches are made, and V8's tag for them read, without NODE_OPTIONS: what a plain run has.
+const PLAIN_ENV = { ...process.env };
+delete PLAIN_ENV.NODE_OPTIONS;
+const tag = spawnSync(process.execPath, ['-e', "process.stdout.write(String(require('node:v8').cachedDataVersionTag()))"], { encoding: 'utf8', env: PLAIN_ENV }).stdout;
+if (!/^\d+$/.test(tag)) throw new Error(`could not read V8's cached data version tag (${tag})`);
 const launcher = await readFile(new URL('./launcher.cjs', import.meta.url), 'utf8');
-if (!launcher.includes("'__PROXYGEN_HOT__'")) throw new Error('scripts/launcher.cjs lost its __PROXYGEN_HOT__ placeholder');
-await writeFile('dist/launcher.cjs', launcher.replace('__PROXYGEN_VERSION__', pkg.version).replace("'__PROXYGEN_HOT__'", JSON.stringify(WARM_RUNS.map(([args]) => args[0]))));
+for (const placeholder of ["'__PROXYGEN_HOT__'", "'__PROXYGEN_V8_TAG__'"]) {
+  if (!launcher.includes(placeholder)) throw new Error(`scripts/launcher.cjs lost its ${placeholder} placeholder`);
+}
+await writeFile(
+  'dist/launcher.cjs',
+  launcher
+    .replace('__PROXYGEN_VERSION__', pkg.version)
+    .replace("'__PROXYGEN_HOT__'", JSON.stringify(WARM_RUNS.map(([args]) => args[0])))
+    .replace("'__PROXYGEN_V8_TAG__'", JSON.stringify(tag)),
+);
 
 const project = mkdtempSync(join(tmpdir(), 'proxygen-warm-'));
 const config = join(project, 'proxygen.yaml');
 await writeFile(config, await readFile('fixtures/pilot/proxygen.yaml', 'utf8'));
 for (const [args, codes] of WARM_RUNS) {
-  const warm = spawnSync(process.execPath, ['dist/launcher.cjs', ...args, '--config', config], { encoding: 'utf8' });
+  const warm = spawnSync(process.execPath, ['dist/launcher.cjs', ...args, '--config', config], { encoding: 'utf8', env: PLAIN_ENV });
   if (!codes.includes(warm.status)) throw new Error(`warming the code cache with ${args[0]} failed (${warm.status}): ${warm.stderr}`);
 }
 rmSync(project, { recursive: true, force: true });

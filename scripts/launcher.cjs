@@ -26,7 +26,17 @@ const file = path.join(__dirname, 'proxygen.cjs');
 // functions that command compiles); the other commands use the first's. The build fills in the list.
 const HOT = '__PROXYGEN_HOT__';
 const kind = HOT.includes(argv[2]) ? argv[2] : HOT[0];
-const cacheFile = path.join(__dirname, `proxygen.${kind}.${process.version}.v8cache`);
+// V8 rejects a cache made under other flags (NODE_OPTIONS=--max-old-space-size=4096 is one), and
+// rewriting the build's cache then made the next plain run reject it in turn. A run under other
+// V8 flags keeps caches of its own, named by V8's tag for them; asking costs ~1 ms (node:v8), so
+// only a run with options asks. The build fills in its own tag.
+const BUILD_TAG = '__PROXYGEN_V8_TAG__';
+let variant = '';
+if (process.execArgv.length > 0 || process.env.NODE_OPTIONS) {
+  const tag = String(require('node:v8').cachedDataVersionTag());
+  if (tag !== BUILD_TAG) variant = `.${tag}`;
+}
+const cacheFile = path.join(__dirname, `proxygen.${kind}.${process.version}${variant}.v8cache`);
 // Both files go through one buffer, the cache read over the bundle's bytes once they are a
 // string: on this kind of VM the first touch of a page costs 12-15 us, and the cache then
 // reuses the bundle's pages instead of faulting in its own (~80 fewer faults; render -1 to -2 ms,

@@ -44,6 +44,25 @@ describe('bundle loading (a real run of the built CLI)', () => {
     expect(readdirSync(DIST).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('a run under other V8 flags keeps a cache of its own, and the plain cache stays accepted', () => {
+    const bin = installInto(mkdtempSync(join(tmpdir(), 'proxygen-flags-')));
+    const dist = join(bin, '..', '..', 'dist');
+    const dir = tempProject('preset: pilot\ndomain: pilot.example.com\n');
+    const plain = join(dist, `proxygen.render.${process.version}.v8cache`);
+    const run = (nodeOptions?: string) => spawnSync(process.execPath, [bin, 'render', '--dry-run'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: nodeOptions } });
+    const caches = () => readdirSync(dist).filter((name) => name.startsWith('proxygen.render.')).sort();
+    const before = statSync(plain).mtimeMs;
+    expect(run('--max-old-space-size=4096').status).toBe(0);
+    const flagged = caches().filter((name) => name !== `proxygen.render.${process.version}.v8cache`);
+    expect(flagged).toEqual([expect.stringMatching(new RegExp(`^proxygen\\.render\\.${process.version.replaceAll('.', '\\.')}\\.\\d+\\.v8cache$`))]);
+    const flaggedAt = statSync(join(dist, flagged[0]!)).mtimeMs;
+    // Options that are not V8 flags keep the build's tag, and so its cache.
+    for (const options of ['--max-old-space-size=4096', undefined, '--enable-source-maps']) expect(run(options).status).toBe(0);
+    expect(statSync(plain).mtimeMs).toBe(before);
+    expect(statSync(join(dist, flagged[0]!)).mtimeMs).toBe(flaggedAt);
+    expect(caches()).toHaveLength(2);
+  });
+
   it("an install of package.json's files alone renders a preset with an allowlist from the bundled snapshot", () => {
     const bin = installInto(mkdtempSync(join(tmpdir(), 'proxygen-install-')));
     const dir = tempProject('preset: pilot\ndomain: pilot.example.com\n');
