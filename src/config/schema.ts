@@ -8,9 +8,9 @@ import * as v from './values.js';
 // English messages are configured explicitly (this one locale, not all of z.locales); mini
 // loads no locale of its own.
 z.config({ jitless: true, ...en() });
-// Nested objects are lazy: each is built at the first parse that meets its key, not at import
-// (a proxygen.yaml of preset and domain needs none of them; about 2 ms of every command's start).
-// The JSON Schema is the same either way (fixtures/schema, a golden test).
+// Nested objects are deferred (v.deferred), like the value grammars: each is built at the first
+// parse that meets its key, not at import (a proxygen.yaml of preset and domain needs none of
+// them). The JSON Schema is the same either way (fixtures/schema, a golden test).
 
 export const PRESET_NAMES = ['pilot', 'pilot-app', 'pipelit', 'pipegate', 'none'] as const;
 // The sections the bundled snapshot carries, so render can always seed a list offline.
@@ -19,27 +19,13 @@ export const TARGET_NAMES = ['nginx', 'caddy', 'cloudflared', 'ngrok'] as const;
 
 const opt = z.optional;
 
-/**
- * z.lazy for a nested object or record. zod asks every key's schema whether it may be absent
- * (`optin`, `optout`) at the first parse, and a plain z.lazy answers by building what it wraps:
- * every nested object was built then, whatever the file held (zod's first parse of a pilot
- * config: 1.8-2.7 ms, now 0.3). An object or a record is never absent-able by itself, so the
- * answer is given here; test/schema.test.ts notices if zod stops reading it.
- */
-function lazyObject<T extends z.ZodMiniType>(build: () => T): z.ZodMiniLazy<T> {
-  const schema = z.lazy(build);
-  const own = { value: undefined, writable: true, configurable: true };
-  Object.defineProperties(schema._zod, { optin: own, optout: own });
-  return schema;
-}
-
 // Metadata goes to the registry in place: `.check(z.meta())` would clone the schema first.
 function described<T extends z.ZodMiniType>(schema: T, meta: { description: string }): T {
   z.globalRegistry.add(schema as z.ZodMiniType, meta);
   return schema;
 }
 
-const route = lazyObject(() =>
+const route = v.deferred(() =>
   z.strictObject({
     path: opt(v.urlPath),
     paths: opt(z.array(v.urlPath).check(z.minLength(1), z.maxLength(64))),
@@ -54,7 +40,7 @@ const route = lazyObject(() =>
   .check(z.refine((r) => (r.path === undefined) !== (r.paths === undefined), { message: 'give either path or paths, not both and not neither' })),
 );
 
-const tls = lazyObject(() => z.strictObject({
+const tls = v.deferred(() => z.strictObject({
   mode: opt(z.enum(['acme', 'files', 'off'])),
   email: opt(v.email),
   cert: opt(v.absoluteFile),
@@ -63,12 +49,12 @@ const tls = lazyObject(() => z.strictObject({
   hsts: opt(z.boolean()),
 }));
 
-const allowlist = lazyObject(() => z.strictObject({
+const allowlist = v.deferred(() => z.strictObject({
   source: z.literal('github-meta'),
   sections: z.array(z.enum(GITHUB_META_SECTIONS)).check(z.minLength(1)),
 }));
 
-const tunnel = lazyObject(() => z.strictObject({
+const tunnel = v.deferred(() => z.strictObject({
   provider: opt(z.enum(['cloudflare', 'ngrok', 'none'])),
   cloudflare: opt(z.strictObject({ tunnel: opt(v.tunnelName), credentials_file: opt(v.absoluteFile) })),
   ngrok: described(opt(z.strictObject({ version: opt(z.union([z.literal(2), z.literal(3)])), domain: opt(v.hostName) })), {
@@ -86,22 +72,22 @@ export const configFileSchema = z
     preset: opt(z.enum(PRESET_NAMES)),
     domain: v.hostName,
     upstream: opt(v.upstreamUrl),
-    ports: opt(lazyObject(() => z.strictObject({ http: opt(v.port), https: opt(v.port) }))),
+    ports: opt(v.deferred(() => z.strictObject({ http: opt(v.port), https: opt(v.port) }))),
     tls: opt(tls),
     headers: opt(z.strictObject({ security: opt(z.boolean()) })),
-    limits: opt(lazyObject(() => z.strictObject({ body: opt(v.size), rate_status: opt(z.int().check(z.minimum(400), z.maximum(599))) }))),
-    networks: opt(lazyObject(() => z.record(v.name, z.array(v.cidr).check(z.minLength(1), z.maxLength(4096))))),
+    limits: opt(v.deferred(() => z.strictObject({ body: opt(v.size), rate_status: opt(z.int().check(z.minimum(400), z.maximum(599))) }))),
+    networks: opt(v.deferred(() => z.record(v.name, z.array(v.cidr).check(z.minLength(1), z.maxLength(4096))))),
     allowlists: opt(z.record(v.name, allowlist)),
     routes: opt(z.array(route).check(z.maxLength(20000))),
     tunnel: opt(tunnel),
-    firewall: described(opt(lazyObject(() => z.strictObject({ allow: opt(z.array(v.port)), deny: opt(z.array(v.port)) }))), {
+    firewall: described(opt(v.deferred(() => z.strictObject({ allow: opt(z.array(v.port)), deny: opt(z.array(v.port)) }))), {
       description: 'render firewall/ufw.sh: allow these ports, deny direct access to these',
     }),
     targets: opt(z.array(z.enum(TARGET_NAMES)).check(z.minLength(1))),
     output: opt(directory('expected a relative or absolute directory of A-Z a-z 0-9 . _ - /')),
     reload_command: opt(v.shellCommand),
     nginx: opt(
-      lazyObject(() =>
+      v.deferred(() =>
         z.strictObject({
           version: opt(v.version),
           ipv6: described(opt(z.boolean()), { description: 'also listen on [::]' }),
