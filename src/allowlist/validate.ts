@@ -153,12 +153,18 @@ export interface ListSections {
   sections: string[];
 }
 
+/** Every section the lists name, once, in the order they are validated (and recorded in state). */
+export function sectionsOf(lists: ListSections[]): string[] {
+  return [...new Set(lists.flatMap((list) => list.sections))].sort();
+}
+
 /**
- * Each list's merged CIDRs, every section in `sections` (all the lists name) validated as
- * validateMeta does. The WebAssembly path answers for plain valid entries; anything else, and
- * every refusal with its message, comes from the reference path.
+ * Each list's merged CIDRs, every section the lists name validated as validateMeta does. The
+ * WebAssembly path answers for plain valid entries; anything else, and every refusal with its
+ * message, comes from the reference path.
  */
-export function allowlistsFromMeta(body: string, sections: string[], lists: ListSections[]): Record<string, string[]> {
+export function allowlistsFromMeta(body: string, lists: ListSections[]): Record<string, string[]> {
+  const sections = sectionsOf(lists);
   const data = parseBody(body);
   const fast = fastLists(data, sections, lists);
   if (fast) return fast;

@@ -1,6 +1,6 @@
 import { copyFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { allowlistsFromMeta, MetaRejected } from '../allowlist/validate.js';
+import { allowlistsFromMeta, MetaRejected, sectionsOf } from '../allowlist/validate.js';
 import { EXIT, UserError } from '../errors.js';
 import { unifiedDiff } from '../io/diff.js';
 import { acquireLock } from '../io/lock.js';
@@ -116,7 +116,7 @@ function defaultReload(project: Project): string | undefined {
 async function refresh(project: Project, options: RefreshOptions, env: { timeoutMs: number; retries: number; outputDir: string; reloadCommand?: string }): Promise<void> {
   const { plan, config } = project;
   const state = await readState(env.outputDir);
-  const sections = [...new Set(plan.allowlists.flatMap((l) => l.sections))].sort();
+  const sections = sectionsOf(plan.allowlists);
   const paths = allowlistDependentPaths(plan, project.targets);
   const onDisk = new Map(await Promise.all(paths.map(async (path) => [path, await readIfExists(join(env.outputDir, path))] as const)));
   const complete = [...onDisk.values()].every((text) => text !== null);
@@ -151,7 +151,7 @@ async function refresh(project: Project, options: RefreshOptions, env: { timeout
   }
   let next: Record<string, string[]>;
   try {
-    next = allowlistsFromMeta(fetched.body, sections, plan.allowlists);
+    next = allowlistsFromMeta(fetched.body, plan.allowlists);
   } catch (error) {
     throw error instanceof MetaRejected ? fail(`refused the response from ${source}: ${error.message}; nothing was changed`) : error;
   }
