@@ -2,7 +2,7 @@ import { routePaths, type Config } from '../config/resolve.js';
 import { durationSeconds, sizeBytes } from '../config/values.js';
 import { canonicalCidr } from './cidr.js';
 import { versionAtLeast } from './version.js';
-import { classify, compareSpecificity, matchRegex, type Match } from './match.js';
+import { classify, compareSpecificity, exactVariantsRegex, matchRegex, type Match } from './match.js';
 
 export interface Access {
   /** Static CIDRs from `networks`, canonical. */
@@ -23,6 +23,8 @@ export interface PlanRoute {
   access?: Access;
   /** Reachable only from `networks` (private ranges): a tunnel must not deliver it at all. */
   internalOnly: boolean;
+  /** A guarded exact path's other spellings (case-insensitive regex): they get the same guard. */
+  variants?: string;
 }
 
 export interface Allowlist {
@@ -120,6 +122,7 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
           }
         : undefined,
       internalOnly: names.length > 0 && names.every((name) => name in networks),
+      variants: names.length > 0 && match.kind === 'exact' ? exactVariantsRegex(match) : undefined,
     };
   });
   const [scheme, hostPort] = config.upstream.split('://') as ['http' | 'https', string];

@@ -1,9 +1,11 @@
+import ambiguousPartial from '../../templates/caddy/ambiguous.hbs';
 import caddyTemplate from '../../templates/caddy/Caddyfile.hbs';
 import type { Match } from '../plan/match.js';
 import { HSTS_VALUE, type Plan, type PlanRoute } from '../plan/plan.js';
 import { allowlistHeader, caddySize, cidrChunks, durationText, headerLines, joinLines, type OutputFile } from './format.js';
-import { template } from './hbs.js';
+import { partial, template } from './hbs.js';
 
+partial('caddyAmbiguous', ambiguousPartial);
 const render = template(caddyTemplate);
 
 export const caddyFile = 'caddy/Caddyfile';
@@ -33,10 +35,10 @@ const inlinePath = (route: PlanRoute): string | null => {
   return paths.length === 1 ? paths[0]! : null;
 };
 
-function handleFor(plan: Plan, route: PlanRoute) {
+function handleFor(plan: Plan, route: PlanRoute, matcher = isCatchAll(route) ? null : (inlinePath(route) ?? `@${route.id}`)) {
   const access = route.access;
   return {
-    matcher: isCatchAll(route) ? null : (inlinePath(route) ?? `@${route.id}`),
+    matcher,
     refusal: access ? { name: `${route.id}_denied`, cidrLines: cidrChunks(access.cidrs, 8), imports: access.allowlists.map((name) => `allowlists/${name}.caddy`) } : null,
     status: null,
     websocket: route.websocket,
@@ -58,7 +60,15 @@ function slashRedirects(plan: Plan) {
     .map((r) => ({ matcher: r.match.path.slice(0, -1), redirect: { name: `${r.id}_query`, to: r.match.path }, refusal: null, status: null, body: null, timeout: null, websocket: false }));
 }
 
-const siteMatcherFor = (route: PlanRoute) => (isCatchAll(route) || inlinePath(route) !== null ? [] : [{ name: route.id, paths: caddyPaths(route.match) }]);
+// A guarded exact path is matched with its variants (the regex matches the path itself too): a
+// site-level name each, few in any real config.
+const variantsName = (route: PlanRoute) => `${route.id}_variants`;
+const handleOf = (plan: Plan, route: PlanRoute) => (route.variants ? handleFor(plan, route, `@${variantsName(route)}`) : handleFor(plan, route));
+
+function siteMatchersFor(route: PlanRoute): { name: string; paths: string[]; regexp: string | null }[] {
+  if (route.variants) return [{ name: variantsName(route), paths: [], regexp: `(?i)${route.variants}` }];
+  return isCatchAll(route) || inlinePath(route) !== null ? [] : [{ name: route.id, paths: caddyPaths(route.match), regexp: null }];
+}
 
 export function renderCaddy(plan: Plan): OutputFile[] {
   const tlsOn = plan.tls.mode !== 'off';
@@ -70,7 +80,7 @@ export function renderCaddy(plan: Plan): OutputFile[] {
   const tlsArgs = plan.tls.mode === 'files' ? [plan.tls.cert!, plan.tls.key!] : [];
   const modern = tlsOn && plan.tls.profile === 'modern';
   const redirects = slashRedirects(plan);
-  const handles: object[] = [...redirects, ...plan.routes.map((route) => handleFor(plan, route))];
+  const handles: object[] = [...redirects, ...plan.routes.map((route) => handleOf(plan, route))];
   if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, refusal: null, status: 404, body: null, timeout: null, websocket: false });
   const content = render({
     header: [...headerLines(plan, `Caddy site for ${plan.domain}`), 'Rate limits are not enforced here: stock Caddy has no rate limiter (see README.md).'],
@@ -79,10 +89,12 @@ export function renderCaddy(plan: Plan): OutputFile[] {
     tls: tlsArgs.length || modern ? { args: tlsArgs, modern } : null,
     headers: [...plan.headers, ...(plan.hsts ? [{ name: 'Strict-Transport-Security', value: HSTS_VALUE }] : [])],
     body: caddySize(plan.body),
-    matchers: plan.routes.flatMap(siteMatcherFor),
+    matchers: plan.routes.flatMap(siteMatchersFor),
     handles,
-    // Caddy's automatic redirect drops a non-standard https_port from the Location it sends.
-    redirect: tlsOn && plan.ports.https !== 443 ? { from: `http://${plan.domain}`, to: `https://${plan.domain}:${plan.ports.https}{uri}` } : null,
+    // Written out, not Caddy's automatic redirect: that one sends any Host to https://<that host>
+    // and drops a non-standard https_port from the Location.
+    redirect: tlsOn ? { from: `http://${plan.domain}`, to: `https://${plan.domain}${plan.ports.https === 443 ? '' : `:${plan.ports.https}`}{uri}` } : null,
+    tlsOn,
   });
   return [{ path: caddyFile, content, mode: 0o644 }, ...caddyAllowlistFiles(plan)];
 }

@@ -1,9 +1,11 @@
+import refusalsPartial from '../../templates/nginx/refusals.hbs';
 import siteTemplate from '../../templates/nginx/site.conf.hbs';
 import type { Plan, PlanRoute } from '../plan/plan.js';
 import { HSTS_VALUE } from '../plan/plan.js';
 import { allowlistHeader, headerLines, joinLines, nginxSize, type OutputFile } from './format.js';
-import { template } from './hbs.js';
+import { partial, template } from './hbs.js';
 
+partial('refusals', refusalsPartial);
 const render = template(siteTemplate);
 
 // Mozilla server-side TLS guideline 5.7. DHE suites are left out: they need a dhparam file.
@@ -51,6 +53,8 @@ function locationsFor(plan: Plan, route: PlanRoute, zone: string | null, upstrea
   });
   const { kind, path } = route.match;
   if (kind === 'segment') return [location('= ', path), location('', `${path}/`)];
+  // A regex location outranks every prefix one, so the variants cannot fall to a catch-all.
+  if (route.variants) return [location('= ', path), location('~* ', route.variants)];
   return [location(LOCATION_MODIFIER[kind], kind === 'glob' ? route.regex : path)];
 }
 

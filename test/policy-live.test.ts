@@ -1,0 +1,163 @@
+import { writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadProject } from '../src/project.js';
+import { tempProject } from './helpers/cli.js';
+import { freePort, selfSigned, startCaddy, startNginx, type Proxy } from './helpers/live.js';
+import { http2Request, rawRequest, type RawAnswer, type RawTarget } from './helpers/raw-request.js';
+import { hasTool } from './helpers/tools.js';
+import { rmSync } from 'node:fs';
+
+const haveTools = hasTool('nginx') && hasTool('caddy');
+
+// Every policy on every path in (issue 20): one request table per preset, sent from distinct
+// loopback sources to real nginx and real Caddy in front of one stand-in app; both servers must
+// give every row's expected answer.
+const INSIDE = '127.0.0.2';
+const OUTSIDE = '127.0.0.3';
+
+interface Scenario {
+  preset: string;
+  domain: string;
+  extra: string;
+  /** An exact path only INSIDE may reach. */
+  internal: string;
+  /** A path every client may reach, proxied to the app. */
+  open: string;
+}
+
+const INTERNAL_METRICS = 'networks:\n  internal: [127.0.0.2/32]\nroutes:\n  - path: /metrics\n    exact: true\n    allow: [internal]\n';
+const SCENARIOS: Scenario[] = [
+  { preset: 'pilot', domain: 'pilot.example.com', extra: 'networks:\n  internal: [127.0.0.2/32]\n', internal: '/metrics', open: '/api/tasks' },
+  { preset: 'pilot-app', domain: 'app.example.com', extra: INTERNAL_METRICS, internal: '/metrics', open: '/settings' },
+  { preset: 'pipelit', domain: 'pipelit.example.com', extra: INTERNAL_METRICS, internal: '/metrics', open: '/api/v1/x' },
+  { preset: 'pipegate', domain: 'tunnel.example.com', extra: 'networks:\n  office: [127.0.0.2/32]\nroutes:\n  - path: /healthz\n    exact: true\n    allow: [office]\n', internal: '/healthz', open: '/abc123/hook' },
+];
+
+/** What the app saw of one request. */
+interface Seen {
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** The stand-in app: 200 to everything, with security headers of its own that the proxy must replace. */
+async function startApp() {
+  const seen: Seen[] = [];
+  const server = createServer((request, response) => {
+    seen.push({ url: request.url ?? '', headers: request.headers });
+    request.resume();
+    response.writeHead(200, { 'X-Frame-Options': 'DENY', 'Strict-Transport-Security': 'max-age=1', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'unsafe-url' }).end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, seen, close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))) };
+}
+
+interface Live {
+  domain: string;
+  https: number;
+  http: number;
+  seen: Seen[];
+}
+
+interface Row {
+  name: string;
+  source: string;
+  send: (live: Live, target: (tls: boolean) => RawTarget) => Promise<RawAnswer>;
+  /** What the answer shows beyond its status and the URLs the app saw. */
+  show?: (answer: RawAnswer, seen: Seen[]) => string;
+  expected: string;
+}
+
+const get = (target: string, host: string, more = '') => `GET ${target} HTTP/1.1\r\nHost: ${host}\r\n${more}Connection: close\r\n\r\n`;
+const over = (live: Live, tls: boolean) => (tls ? live.https : live.http);
+
+const SECURITY = ['x-frame-options', 'strict-transport-security', 'x-content-type-options', 'referrer-policy'];
+const securityHeaders = (answer: RawAnswer) => SECURITY.map((name) => `${name}=${(answer.headers[name] ?? []).join('|')}`).join(' ');
+
+function rowsFor(scenario: Scenario): Row[] {
+  const { domain, internal, open } = scenario;
+  const inner = internal.slice(1);
+  const variants = [`${internal}/`, `${internal}/.`, `${internal}.`, `${internal};x=1`, `${internal}%2F`, `${internal}%20`, `/${inner.toUpperCase()}`];
+  const rows: Row[] = [
+    // Host: only the site's own name, on both ports, in every spelling of the target.
+    { name: 'Host: evil', source: OUTSIDE, send: (l, t) => rawRequest(t(true), get(open, 'evil.example.com')), expected: '421 -' },
+    { name: 'absolute target with another host', source: OUTSIDE, send: (l, t) => rawRequest(t(true), get(`https://evil.example.com${open}`, domain)), expected: '421 -' },
+    { name: 'HTTP/2 :authority evil', source: OUTSIDE, send: (l, t) => http2Request(t(true), 'evil.example.com', open), expected: '421 -' },
+    { name: 'HTTP port, Host: evil', source: OUTSIDE, send: (l, t) => rawRequest(t(false), get(open, 'evil.example.com')), expected: '421 -' },
+    {
+      name: 'HTTP port, own Host: redirect to the domain only',
+      source: OUTSIDE,
+      send: (l, t) => rawRequest(t(false), get(open, domain)),
+      show: (answer) => (answer.headers.location ?? []).join('|'),
+      expected: `301 - https://${domain}:HTTPS${open}`,
+    },
+    { name: 'own Host', source: OUTSIDE, send: (l, t) => rawRequest(t(true), get(open, domain)), expected: `200 ${open}` },
+    // Ambiguous targets.
+    { name: 'raw backslash', source: OUTSIDE, send: (l, t) => rawRequest(t(true), get(`${open}/..\\x`, domain)), expected: '400 -' },
+    { name: '%5C', source: OUTSIDE, send: (l, t) => rawRequest(t(true), get(`${open}/..%5Cx`, domain)), expected: '400 -' },
+    { name: '%5c', source: OUTSIDE, send: (l, t) => rawRequest(t(true), get(`${open}/..%5cx`, domain)), expected: '400 -' },
+    // One value per security header, the proxy's.
+    {
+      name: 'security headers once',
+      source: OUTSIDE,
+      send: (l, t) => rawRequest(t(true), get(open, domain)),
+      show: securityHeaders,
+      expected: `200 ${open} x-frame-options=SAMEORIGIN strict-transport-security=max-age=63072000 x-content-type-options=nosniff referrer-policy=no-referrer`,
+    },
+    // Internal-only exact path and its variants.
+    { name: 'internal path from inside', source: INSIDE, send: (l, t) => rawRequest(t(true), get(internal, domain)), expected: `200 ${internal}` },
+    { name: 'internal path from outside', source: OUTSIDE, send: (l, t) => rawRequest(t(true), get(internal, domain)), expected: '403 -' },
+    ...variants.map((variant): Row => ({ name: `variant ${variant} from outside`, source: OUTSIDE, send: (l, t) => rawRequest(t(true), get(variant, domain)), expected: '403 -' })),
+    { name: 'variant from inside', source: INSIDE, send: (l, t) => rawRequest(t(true), get(`${internal}/`, domain)), expected: `200 ${internal}/` },
+  ];
+  return rows;
+}
+
+async function startSite(scenario: Scenario, server: 'nginx' | 'caddy', dir: string, cert: { cert: string; key: string }, appPort: number): Promise<{ proxy: Proxy; http: number; https: number }> {
+  const [http, https] = [await freePort(), await freePort()];
+  const config = join(dir, `${server}.yaml`);
+  writeFileSync(config, `preset: ${scenario.preset}\ndomain: ${scenario.domain}\nupstream: http://127.0.0.1:${appPort}\nports: { http: ${http}, https: ${https} }\ntls: { mode: files, cert: ${cert.cert}, key: ${cert.key} }\ntargets: [nginx, caddy]\n${scenario.extra}`);
+  const project = await loadProject(config);
+  const proxy = server === 'nginx' ? await startNginx(project.files, project.plan.nginx.allowlist_dir, https) : await startCaddy(project.files, https);
+  return { proxy, http, https };
+}
+
+describe.runIf(haveTools).each(SCENARIOS)('every policy on every path in: $preset', (scenario) => {
+  const stops: (() => Promise<unknown>)[] = [];
+  const live: Partial<Record<'nginx' | 'caddy', Live>> = {};
+  let app: Awaited<ReturnType<typeof startApp>>;
+  beforeAll(async () => {
+    const dir = tempProject();
+    stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const cert = selfSigned(dir, scenario.domain);
+    app = await startApp();
+    stops.push(app.close);
+    for (const server of ['nginx', 'caddy'] as const) {
+      const site = await startSite(scenario, server, dir, cert, app.port);
+      stops.push(site.proxy.stop);
+      live[server] = { domain: scenario.domain, https: site.https, http: site.http, seen: app.seen };
+    }
+  }, 30_000);
+  afterAll(async () => {
+    for (const stop of stops.reverse()) await stop();
+  });
+
+  it.each(['nginx', 'caddy'] as const)('%s answers every row as expected', async (server) => {
+    const site = live[server]!;
+    const answers: Record<string, string> = {};
+    const expected: Record<string, string> = {};
+    for (const row of rowsFor(scenario)) {
+      const before = app.seen.length;
+      const target = (tls: boolean): RawTarget => ({ port: over(site, tls), tls, servername: scenario.domain, source: row.source });
+      const answer = await row.send(site, target);
+      // The app may log a request a moment after the proxy answered (Caddy streams the answer).
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const seen = app.seen.slice(before);
+      const shown = row.show ? ` ${row.show(answer, seen).replaceAll(String(site.https), 'HTTPS')}` : '';
+      answers[row.name] = `${answer.status} ${seen.map((s) => s.url).join(',') || '-'}${shown}`;
+      expected[row.name] = row.expected;
+    }
+    expect(answers).toEqual(expected);
+  }, 60_000);
+});
