@@ -25,6 +25,6 @@ describe('Caddy matchers: named at site level only where one path will not do', 
   it('names the refusal inside the handle, before reverse_proxy', () => {
     const yaml = 'domain: m.example.com\nupstream: http://127.0.0.1:8080\nnetworks: { internal: [10.0.0.0/8] }\nroutes:\n  - { path: /metrics, exact: true, allow: [internal] }\n';
     const caddyfile = renderCaddy(planFrom(yaml))[0]!.content;
-    expect(caddyfile).toContain('\t\thandle @metrics_exact_variants {\n\t\t\t@metrics_exact_denied {\n\t\t\t\tnot {\n\t\t\t\t\tremote_ip 10.0.0.0/8\n\t\t\t\t}\n\t\t\t}\n\t\t\trespond @metrics_exact_denied 403\n\t\t\treverse_proxy 127.0.0.1:8080 {\n');
+    expect(caddyfile).toContain('\t\thandle @metrics_exact_variants {\n\t\t\t@metrics_exact_too_large expression `{http.request.header.Content-Length} != "" && int({http.request.header.Content-Length}) > 10485760`\n\t\t\trespond @metrics_exact_too_large 413\n\t\t\t@metrics_exact_denied {\n\t\t\t\tnot {\n\t\t\t\t\tremote_ip 10.0.0.0/8\n\t\t\t\t}\n\t\t\t}\n\t\t\trespond @metrics_exact_denied 403\n\t\t\treverse_proxy 127.0.0.1:8080 {\n');
   });
 });

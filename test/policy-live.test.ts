@@ -25,14 +25,17 @@ interface Scenario {
   internal: string;
   /** A path every client may reach, proxied to the app. */
   open: string;
+  /** The body limit on `open`, in bytes. */
+  body: number;
 }
 
+const MIB = 1024 * 1024;
 const INTERNAL_METRICS = 'networks:\n  internal: [127.0.0.2/32]\nroutes:\n  - path: /metrics\n    exact: true\n    allow: [internal]\n';
 const SCENARIOS: Scenario[] = [
-  { preset: 'pilot', domain: 'pilot.example.com', extra: 'networks:\n  internal: [127.0.0.2/32]\n', internal: '/metrics', open: '/api/tasks' },
-  { preset: 'pilot-app', domain: 'app.example.com', extra: INTERNAL_METRICS, internal: '/metrics', open: '/settings' },
-  { preset: 'pipelit', domain: 'pipelit.example.com', extra: INTERNAL_METRICS, internal: '/metrics', open: '/api/v1/x' },
-  { preset: 'pipegate', domain: 'tunnel.example.com', extra: 'networks:\n  office: [127.0.0.2/32]\nroutes:\n  - path: /healthz\n    exact: true\n    allow: [office]\n', internal: '/healthz', open: '/abc123/hook' },
+  { preset: 'pilot', domain: 'pilot.example.com', extra: 'networks:\n  internal: [127.0.0.2/32]\n', internal: '/metrics', open: '/api/tasks', body: 10 * MIB },
+  { preset: 'pilot-app', domain: 'app.example.com', extra: INTERNAL_METRICS, internal: '/metrics', open: '/settings', body: 10 * MIB },
+  { preset: 'pipelit', domain: 'pipelit.example.com', extra: INTERNAL_METRICS, internal: '/metrics', open: '/api/v1/x', body: 50 * MIB },
+  { preset: 'pipegate', domain: 'tunnel.example.com', extra: 'networks:\n  office: [127.0.0.2/32]\nroutes:\n  - path: /healthz\n    exact: true\n    allow: [office]\n', internal: '/healthz', open: '/abc123/hook', body: 10 * MIB },
 ];
 
 /** What the app saw of one request. */
@@ -72,6 +75,13 @@ interface Row {
 const get = (target: string, host: string, more = '') => `GET ${target} HTTP/1.1\r\nHost: ${host}\r\n${more}Connection: close\r\n\r\n`;
 const over = (live: Live, tls: boolean) => (tls ? live.https : live.http);
 
+const post = (target: string, host: string, length: number, body = '') => `POST ${target} HTTP/1.1\r\nHost: ${host}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${body}`;
+
+// Each claims the address 192.0.2.1 (or the evil host, or plain http) for an outside client.
+const FORGED = 'Forwarded: for=192.0.2.1;proto=http\r\nX-Forwarded-For: 192.0.2.1\r\nX-Real-IP: 192.0.2.1\r\nCF-Connecting-IP: 192.0.2.1\r\nTrue-Client-IP: 192.0.2.1\r\nX-Client-IP: 192.0.2.1\r\nX-Forwarded-Host: evil.example.com\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Port: 80\r\n';
+const ADDRESS_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'cf-connecting-ip', 'true-client-ip', 'x-client-ip', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port'];
+const addressHeaders = (_: RawAnswer, seen: Seen[]) => ADDRESS_HEADERS.map((name) => `${name}=${seen.map((s) => s.headers[name] ?? '').join('|')}`).join(' ');
+
 const SECURITY = ['x-frame-options', 'strict-transport-security', 'x-content-type-options', 'referrer-policy'];
 const securityHeaders = (answer: RawAnswer) => SECURITY.map((name) => `${name}=${(answer.headers[name] ?? []).join('|')}`).join(' ');
 
@@ -105,6 +115,17 @@ function rowsFor(scenario: Scenario): Row[] {
       show: securityHeaders,
       expected: `200 ${open} x-frame-options=SAMEORIGIN strict-transport-security=max-age=63072000 x-content-type-options=nosniff referrer-policy=no-referrer`,
     },
+    // Client-address headers: only the proxy's own reach the app.
+    {
+      name: 'forged client-address headers',
+      source: OUTSIDE,
+      send: (l, t) => rawRequest(t(true), get(open, domain, FORGED)),
+      show: addressHeaders,
+      expected: `200 ${open} forwarded= x-forwarded-for=${OUTSIDE} x-real-ip=${OUTSIDE} cf-connecting-ip= true-client-ip= x-client-ip= x-forwarded-host=${domain} x-forwarded-proto=https x-forwarded-port=`,
+    },
+    // Body limit: 413 before the app sees a request that declares too much.
+    { name: 'body over the limit', source: OUTSIDE, send: (l, t) => rawRequest(t(true), post(open, domain, scenario.body + 1)), expected: '413 -' },
+    { name: 'body within the limit', source: OUTSIDE, send: (l, t) => rawRequest(t(true), post(open, domain, 2, 'ok')), expected: `200 ${open}` },
     // Internal-only exact path and its variants.
     { name: 'internal path from inside', source: INSIDE, send: (l, t) => rawRequest(t(true), get(internal, domain)), expected: `200 ${internal}` },
     { name: 'internal path from outside', source: OUTSIDE, send: (l, t) => rawRequest(t(true), get(internal, domain)), expected: '403 -' },

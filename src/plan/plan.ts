@@ -60,6 +60,12 @@ const SECURITY_HEADERS = [
 
 export const HSTS_VALUE = 'max-age=63072000';
 
+/**
+ * Headers that name a client address (or how it came in) which only a trusted hop may set: the
+ * proxy removes what a client sent and sets X-Real-IP, X-Forwarded-For/-Proto/-Host itself.
+ */
+export const CLIENT_ADDRESS_HEADERS = ['Forwarded', 'CF-Connecting-IP', 'True-Client-IP', 'X-Client-IP', 'X-Forwarded-Port', 'X-Forwarded-Server', 'X-Forwarded-Prefix', 'X-Forwarded-Ssl'];
+
 function slugOf(text: string): string {
   return text.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toLowerCase();
 }

@@ -1,7 +1,7 @@
 import ambiguousPartial from '../../templates/caddy/ambiguous.hbs';
 import caddyTemplate from '../../templates/caddy/Caddyfile.hbs';
 import type { Match } from '../plan/match.js';
-import { HSTS_VALUE, type Plan, type PlanRoute } from '../plan/plan.js';
+import { CLIENT_ADDRESS_HEADERS, HSTS_VALUE, type Plan, type PlanRoute } from '../plan/plan.js';
 import { allowlistHeader, caddySize, cidrChunks, durationText, headerLines, joinLines, type OutputFile } from './format.js';
 import { partial, template } from './hbs.js';
 
@@ -41,13 +41,21 @@ function handleFor(plan: Plan, route: PlanRoute, matcher = isCatchAll(route) ? n
     matcher,
     refusal: access ? { name: `${route.id}_denied`, cidrLines: cidrChunks(access.cidrs, 8), imports: access.allowlists.map((name) => `allowlists/${name}.caddy`) } : null,
     status: null,
+    tooLarge: tooLarge(route.id, route.body ?? plan.body),
     websocket: route.websocket,
     body: route.body === undefined ? null : caddySize(route.body),
     timeout: route.timeout === undefined ? null : durationText(route.timeout),
     upstream: plan.upstream.hostPort,
     upstreamTls: plan.upstream.scheme === 'https',
+    stripHeaders: CLIENT_ADDRESS_HEADERS,
   };
 }
+
+/**
+ * request_body alone lets Caddy proxy the first max_size bytes and then answer 502; a declared
+ * Content-Length over the limit is answered 413 before the app sees the request, as nginx does.
+ */
+const tooLarge = (id: string, bytes: number) => ({ name: `${id}_too_large`, bytes });
 
 /**
  * nginx answers `/api` with a 301 to `/api/` when `location /api/` proxies (before any regex
@@ -57,7 +65,7 @@ function slashRedirects(plan: Plan) {
   const exact = new Set(plan.routes.filter((r) => r.match.kind === 'exact' || r.match.kind === 'segment').map((r) => r.match.path));
   return plan.routes
     .filter((r) => r.match.kind === 'prefix' && r.match.path !== '/' && !exact.has(r.match.path.slice(0, -1)))
-    .map((r) => ({ matcher: r.match.path.slice(0, -1), redirect: { name: `${r.id}_query`, to: r.match.path }, refusal: null, status: null, body: null, timeout: null, websocket: false }));
+    .map((r) => ({ matcher: r.match.path.slice(0, -1), redirect: { name: `${r.id}_query`, to: r.match.path }, tooLarge: null, refusal: null, status: null, body: null, timeout: null, websocket: false }));
 }
 
 // A guarded exact path is matched with its variants (the regex matches the path itself too): a
@@ -81,7 +89,7 @@ export function renderCaddy(plan: Plan): OutputFile[] {
   const modern = tlsOn && plan.tls.profile === 'modern';
   const redirects = slashRedirects(plan);
   const handles: object[] = [...redirects, ...plan.routes.map((route) => handleOf(plan, route))];
-  if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, refusal: null, status: 404, body: null, timeout: null, websocket: false });
+  if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, refusal: null, status: 404, tooLarge: tooLarge('not_found', plan.body), body: null, timeout: null, websocket: false });
   const content = render({
     header: [...headerLines(plan, `Caddy site for ${plan.domain}`), 'Rate limits are not enforced here: stock Caddy has no rate limiter (see README.md).'],
     globals,

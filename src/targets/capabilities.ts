@@ -9,6 +9,7 @@ export const GAPS: Record<TargetName, Partial<Record<Policy, string>>> = {
   nginx: {},
   caddy: {
     rate: 'not enforced: stock Caddy has no rate limiter (build with the caddy-ratelimit module, or limit in the app)',
+    body: 'enforced with 413 before proxying when the request declares its Content-Length; a chunked body over the limit is cut off there, after the app received that much (the client gets 502)',
   },
   cloudflared: {
     rate: 'not enforced: cloudflared has no rate limiting (use a Cloudflare WAF rate-limiting rule)',

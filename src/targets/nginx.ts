@@ -1,7 +1,7 @@
 import refusalsPartial from '../../templates/nginx/refusals.hbs';
 import siteTemplate from '../../templates/nginx/site.conf.hbs';
 import type { Plan, PlanRoute } from '../plan/plan.js';
-import { HSTS_VALUE } from '../plan/plan.js';
+import { CLIENT_ADDRESS_HEADERS, HSTS_VALUE } from '../plan/plan.js';
 import { allowlistHeader, headerLines, joinLines, nginxSize, type OutputFile } from './format.js';
 import { partial, template } from './hbs.js';
 
@@ -50,6 +50,7 @@ function locationsFor(plan: Plan, route: PlanRoute, zone: string | null, upstrea
     upstreamName: upstream.upstreamName,
     connectionVar: upstream.connectionVar,
     upstreamTls: upstream.upstreamTls,
+    stripHeaders: CLIENT_ADDRESS_HEADERS,
   });
   const { kind, path } = route.match;
   if (kind === 'segment') return [location('= ', path), location('', `${path}/`)];
@@ -60,7 +61,7 @@ function locationsFor(plan: Plan, route: PlanRoute, zone: string | null, upstrea
 
 // Without a route for "/", nginx would serve its default html root; answer 404 like the other targets.
 const NOT_FOUND_FALLBACK = {
-  modifier: '', path: '/', rateZone: null, burst: 0, guarded: false, allowCidrs: [], allowIncludes: [], body: null, websocket: false, timeout: null, notFound: true,
+  modifier: '', path: '/', rateZone: null, burst: 0, guarded: false, allowCidrs: [], allowIncludes: [], body: null, websocket: false, timeout: null, notFound: true, stripHeaders: [],
 };
 
 function listens(plan: Plan, port: number, suffix: string): string[] {
