@@ -93,7 +93,7 @@ function crossFieldIssues(config: Config, file: ConfigFile): ConfigIssue[] {
     issues.push({ path: ['ports', 'https'], message: 'ports.http and ports.https must differ' });
   }
   for (const name of Object.keys(config.networks)) {
-    if (name in config.allowlists) issues.push({ path: ['allowlists', name], message: `"${name}" is also a network; names must be unique across networks and allowlists` });
+    if (Object.hasOwn(config.allowlists, name)) issues.push({ path: ['allowlists', name], message: `"${name}" is also a network; names must be unique across networks and allowlists` });
   }
   const seen = new Map<string, KeyPath | null>();
   config.routes.forEach((route) => {
@@ -102,7 +102,7 @@ function crossFieldIssues(config: Config, file: ConfigFile): ConfigIssue[] {
       seen.set(key, route.at);
     }
     (route.allow ?? []).forEach((name, index) => {
-      if (!(name in config.networks) && !(name in config.allowlists)) {
+      if (!Object.hasOwn(config.networks, name) && !Object.hasOwn(config.allowlists, name)) {
         const known = [...Object.keys(config.networks), ...Object.keys(config.allowlists)].join(', ') || 'none defined';
         issues.push({ path: route.at ? [...route.at, 'allow', index] : ['preset'], message: `unknown set "${name}"; define it under networks: or allowlists: (known: ${known})` });
       }

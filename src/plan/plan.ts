@@ -123,11 +123,11 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
       access: names.length
         ? {
             names,
-            cidrs: [...new Set(names.flatMap((name) => networks[name] ?? []))],
-            allowlists: names.filter((name) => name in config.allowlists),
+            cidrs: [...new Set(names.flatMap((name) => (Object.hasOwn(networks, name) ? networks[name]! : [])))],
+            allowlists: names.filter((name) => Object.hasOwn(config.allowlists, name)),
           }
         : undefined,
-      internalOnly: names.length > 0 && names.every((name) => name in networks),
+      internalOnly: names.length > 0 && names.every((name) => Object.hasOwn(networks, name)),
       variants: names.length > 0 && match.kind === 'exact' ? exactVariantsRegex(match) : undefined,
     };
   });
