@@ -52,6 +52,12 @@ const tunnel = z.strictObject({
   ngrok: described(opt(z.strictObject({ version: opt(z.union([z.literal(2), z.literal(3)])), domain: opt(v.hostName) })), {
     description: 'the authtoken is never written; the agent reads NGROK_AUTHTOKEN',
   }),
+  via: described(opt(z.enum(['proxy', 'app'])), {
+    description: "where the tunnel delivers: the proxy's loopback listener (ports.tunnel; default when nginx or caddy is a target), or straight to the upstream",
+  }),
+  from: described(opt(z.array(v.cidr).check(z.minLength(1), z.maxLength(16))), {
+    description: "addresses the tunnel agent connects from (default loopback); only from these is the visitor's address read from the tunnel's header",
+  }),
 });
 
 const directory = (message: string) => z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/, message));
@@ -64,7 +70,7 @@ export const configFileSchema = z
     preset: opt(z.enum(PRESET_NAMES)),
     domain: v.hostName,
     upstream: opt(v.upstreamUrl),
-    ports: opt(z.strictObject({ http: opt(v.port), https: opt(v.port) })),
+    ports: opt(z.strictObject({ http: opt(v.port), https: opt(v.port), tunnel: described(opt(v.port), { description: 'loopback port the proxy listens on for the tunnel (tunnel.via: proxy); default 8088' }) })),
     tls: opt(tls),
     headers: opt(z.strictObject({ security: opt(z.boolean()) })),
     limits: opt(z.strictObject({ body: opt(v.size), rate_status: opt(z.int().check(z.minimum(400), z.maximum(599))) })),

@@ -33,6 +33,17 @@ export interface Allowlist {
   cidrs: string[];
 }
 
+/** The proxy's listener for the tunnel (tunnel.via: proxy), and whom it trusts for the visitor's address. */
+export interface TunnelIn {
+  port: number;
+  /** Canonical CIDRs the tunnel agent connects from. */
+  from: string[];
+  /** Where the agent puts the visitor's address. */
+  header: 'CF-Connecting-IP' | 'X-Forwarded-For';
+  /** Where the tunnel delivers: the proxy's loopback listener. */
+  url: string;
+}
+
 export interface Plan {
   source: string;
   domain: string;
@@ -47,6 +58,7 @@ export interface Plan {
   routes: PlanRoute[];
   allowlists: Allowlist[];
   tunnel: Config['tunnel'];
+  tunnelIn: TunnelIn | null;
   firewall?: Config['firewall'];
   nginx: Config['nginx'] & { http2Directive: boolean };
   caddy: Config['caddy'];
@@ -147,6 +159,15 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
     routes,
     allowlists: Object.entries(config.allowlists).map(([name, spec]) => ({ name, sections: spec.sections, cidrs: allowlistCidrs[name] ?? [] })),
     tunnel: config.tunnel,
+    tunnelIn:
+      config.tunnel.provider !== 'none' && config.tunnel.via === 'proxy'
+        ? {
+            port: config.ports.tunnel,
+            from: config.tunnel.from.map(canonicalCidr),
+            header: config.tunnel.provider === 'cloudflare' ? 'CF-Connecting-IP' : 'X-Forwarded-For',
+            url: `http://127.0.0.1:${config.ports.tunnel}`,
+          }
+        : null,
     firewall: config.firewall,
     nginx: { ...config.nginx, http2Directive: versionAtLeast(config.nginx.version, [1, 25, 1]) },
     caddy: config.caddy,

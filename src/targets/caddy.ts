@@ -1,11 +1,13 @@
 import ambiguousPartial from '../../templates/caddy/ambiguous.hbs';
 import caddyTemplate from '../../templates/caddy/Caddyfile.hbs';
+import siteBodyPartial from '../../templates/caddy/site-body.hbs';
 import type { Match } from '../plan/match.js';
 import { CLIENT_ADDRESS_HEADERS, HSTS_VALUE, type Plan, type PlanRoute } from '../plan/plan.js';
 import { allowlistHeader, caddySize, cidrChunks, durationText, headerLines, joinLines, type OutputFile } from './format.js';
 import { partial, template } from './hbs.js';
 
 partial('caddyAmbiguous', ambiguousPartial);
+partial('caddySiteBody', siteBodyPartial);
 const render = template(caddyTemplate);
 
 export const caddyFile = 'caddy/Caddyfile';
@@ -48,6 +50,7 @@ function handleFor(plan: Plan, route: PlanRoute, matcher = isCatchAll(route) ? n
     upstream: plan.upstream.hostPort,
     upstreamTls: plan.upstream.scheme === 'https',
     stripHeaders: CLIENT_ADDRESS_HEADERS,
+    clientArgs: plan.tunnelIn !== null,
   };
 }
 
@@ -78,6 +81,24 @@ function siteMatchersFor(route: PlanRoute): { name: string; paths: string[]; reg
   return isCatchAll(route) || inlinePath(route) !== null ? [] : [{ name: route.id, paths: caddyPaths(route.match), regexp: null }];
 }
 
+/**
+ * The tunnel's listener: the site's directives again, on loopback, for the tunnel's source only.
+ * Caddy 2.6 has no client_ip_headers, so remote_ip (allowlists, internal-only) sees the tunnel's
+ * address; the app is told the visitor's from CF-Connecting-IP (a documented gap for ngrok).
+ */
+function tunnelOf(plan: Plan) {
+  const tunnel = plan.tunnelIn;
+  if (!tunnel) return null;
+  return {
+    snippet: `proxygen_${plan.slug}_site`,
+    port: tunnel.port,
+    header: tunnel.header,
+    bind: ['127.0.0.1', ...(plan.nginx.ipv6 ? ['[::1]'] : [])],
+    from: tunnel.from,
+    address: tunnel.header === 'CF-Connecting-IP' ? '{http.request.header.CF-Connecting-IP}' : '{remote_host}',
+  };
+}
+
 export function renderCaddy(plan: Plan): OutputFile[] {
   const tlsOn = plan.tls.mode !== 'off';
   const globals = [
@@ -103,6 +124,8 @@ export function renderCaddy(plan: Plan): OutputFile[] {
     // and drops a non-standard https_port from the Location.
     redirect: tlsOn ? { from: `http://${plan.domain}`, to: `https://${plan.domain}${plan.ports.https === 443 ? '' : `:${plan.ports.https}`}{uri}` } : null,
     tlsOn,
+    domain: plan.domain,
+    tunnel: tunnelOf(plan),
   });
   return [{ path: caddyFile, content, mode: 0o644 }, ...caddyAllowlistFiles(plan)];
 }

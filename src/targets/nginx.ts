@@ -24,6 +24,8 @@ export const nginxSiteFile = (plan: Plan) => `nginx/${plan.domain}.conf`;
 export const nginxAllowlistFile = (name: string) => `nginx/allowlists/${name}.conf`;
 
 const upstreamOf = (plan: Plan) => ({
+  // Through the tunnel's plain-HTTP listener the visitor still came in over HTTPS.
+  protoVar: plan.tunnelIn ? `$proxygen_${plan.slug}_proto` : '$scheme',
   upstreamScheme: plan.upstream.scheme,
   upstreamName: `proxygen_${plan.slug}_backend`,
   connectionVar: `$proxygen_${plan.slug}_conn`,
@@ -44,6 +46,7 @@ function locationsFor(plan: Plan, route: PlanRoute, zone: string | null, upstrea
     websocket: route.websocket,
     timeout: route.timeout === undefined ? null : `${route.timeout}s`,
     notFound: false,
+    protoVar: upstream.protoVar,
     upstreamScheme: upstream.upstreamScheme,
     upstreamName: upstream.upstreamName,
     connectionVar: upstream.connectionVar,
@@ -90,6 +93,9 @@ export function renderNginx(plan: Plan): OutputFile[] {
     redirect: `https://${plan.domain}${httpsPort}`,
     listenHttp: listens(plan, plan.ports.http, ''),
     listenMain: tlsOn ? listens(plan, plan.ports.https, plan.nginx.http2Directive ? ' ssl' : ' ssl http2') : listens(plan, plan.ports.http, ''),
+    tunnel: plan.tunnelIn
+      ? { ...plan.tunnelIn, listen: [`127.0.0.1:${plan.tunnelIn.port}`, ...(plan.nginx.ipv6 ? [`[::1]:${plan.tunnelIn.port}`] : [])], protoVar: upstream.protoVar }
+      : null,
     http2Directive: tlsOn && plan.nginx.http2Directive,
     body: nginxSize(plan.body),
     rateStatus: plan.rateStatus,
