@@ -18,6 +18,8 @@ const OUTSIDE = '127.0.0.3';
 /** Where the tunnel agent connects from (tunnel.from). */
 const TUNNEL = '127.0.0.4';
 const VISITOR = '192.0.2.9';
+/** A load balancer or CDN in front (trusted_proxies). */
+const BALANCER = '127.0.0.5';
 
 interface Scenario {
   preset: string;
@@ -138,7 +140,28 @@ function rowsFor(scenario: Scenario): Row[] {
     ...variants.map((variant): Row => ({ name: `variant ${variant} from outside`, source: OUTSIDE, send: (l, t) => rawRequest(t('https'), get(variant, domain)), expected: '403 -' })),
     { name: 'variant from inside', source: INSIDE, send: (l, t) => rawRequest(t('https'), get(`${internal}/`, domain)), expected: `200 ${internal}/` },
     ...tunnelRows(scenario),
+    ...balancerRows(scenario),
   ];
+  return rows;
+}
+
+const headerOf = (scenario: Scenario) => (scenario.tunnel === 'cloudflare' ? 'CF-Connecting-IP' : 'X-Forwarded-For');
+
+/** A load balancer in front (trusted_proxies, the tunnel's header): believed from its address only. */
+function balancerRows(scenario: Scenario): Row[] {
+  const { domain, internal, open } = scenario;
+  const client = (address: string) => `${headerOf(scenario)}: ${headerOf(scenario) === 'X-Forwarded-For' ? `198.51.100.1, ${address}` : address}\r\n`;
+  const told = (_: RawAnswer, seen: Seen[]) => `x-real-ip=${seen.map((x) => x.headers['x-real-ip'] ?? '').join('|')}`;
+  const rows: Row[] = [
+    { name: 'balancer: the app is told the client', source: BALANCER, send: (l, t) => rawRequest(t('https'), get(open, domain, client(VISITOR))), show: told, expected: { nginx: `200 ${open} x-real-ip=${VISITOR}`, caddy: `200 ${open} x-real-ip=${BALANCER}` } },
+    { name: 'balancer: an outside client on the internal path', source: BALANCER, send: (l, t) => rawRequest(t('https'), get(internal, domain, client(VISITOR))), expected: '403 -' },
+    { name: 'balancer: an inside client on the internal path', source: BALANCER, send: (l, t) => rawRequest(t('https'), get(internal, domain, client(INSIDE))), expected: { nginx: `200 ${internal}`, caddy: '403 -' } },
+    { name: 'not the balancer: the same header is not believed', source: OUTSIDE, send: (l, t) => rawRequest(t('https'), get(internal, domain, client(INSIDE))), expected: '403 -' },
+  ];
+  if (headerOf(scenario) === 'X-Forwarded-For') {
+    // Two trusted hops (the balancer behind another one): the first untrusted address from the right.
+    rows.push({ name: 'balancer: two trusted hops', source: BALANCER, send: (l, t) => rawRequest(t('https'), get(open, domain, `X-Forwarded-For: 198.51.100.1, ${VISITOR}, ${BALANCER}\r\n`)), show: told, expected: { nginx: `200 ${open} x-real-ip=${VISITOR}`, caddy: `200 ${open} x-real-ip=${BALANCER}` } });
+  }
   return rows;
 }
 
@@ -197,7 +220,7 @@ function tunnelRows(scenario: Scenario): Row[] {
 async function startSite(scenario: Scenario, server: 'nginx' | 'caddy', dir: string, cert: { cert: string; key: string }, appPort: number): Promise<{ proxy: Proxy; http: number; https: number; tunnel: number }> {
   const [http, https, tunnel] = [await freePort(), await freePort(), await freePort()];
   const config = join(dir, `${server}.yaml`);
-  writeFileSync(config, `preset: ${scenario.preset}\ndomain: ${scenario.domain}\nupstream: http://127.0.0.1:${appPort}\nports: { http: ${http}, https: ${https}, tunnel: ${tunnel} }\ntls: { mode: files, cert: ${cert.cert}, key: ${cert.key} }\ntargets: [nginx, caddy]\ntunnel: { provider: ${scenario.tunnel}, from: [${TUNNEL}/32] }\n${scenario.extra}`);
+  writeFileSync(config, `preset: ${scenario.preset}\ndomain: ${scenario.domain}\nupstream: http://127.0.0.1:${appPort}\nports: { http: ${http}, https: ${https}, tunnel: ${tunnel} }\ntls: { mode: files, cert: ${cert.cert}, key: ${cert.key} }\ntargets: [nginx, caddy]\ntunnel: { provider: ${scenario.tunnel}, from: [${TUNNEL}/32] }\ntrusted_proxies: { from: [${BALANCER}/32], header: ${headerOf(scenario)} }\n${scenario.extra}`);
   const project = await loadProject(config);
   const proxy = server === 'nginx' ? await startNginx(project.files, project.plan.nginx.allowlist_dir, https) : await startCaddy(project.files, https);
   return { proxy, http, https, tunnel };

@@ -2,7 +2,7 @@ import { classify, matchKeys } from '../plan/match.js';
 import { PRESETS } from '../presets/index.js';
 import { configError, type ConfigIssue, type ConfigSource } from './load.js';
 import type { KeyPath } from './locate.js';
-import { TARGET_NAMES, type ConfigFile, type PresetName, type RouteInput, type TargetName } from './schema.js';
+import { isSetName, TARGET_NAMES, type ConfigFile, type PresetName, type RouteInput, type TargetName } from './schema.js';
 
 /** A route after presets are applied, with where it came from for error messages. */
 export interface SourcedRoute extends RouteInput {
@@ -22,6 +22,7 @@ export interface Config {
   routes: SourcedRoute[];
   tunnel: { provider: 'cloudflare' | 'ngrok' | 'none'; via: 'proxy' | 'app'; from: string[]; cloudflare: { tunnel: string; credentials_file: string }; ngrok: { version: 2 | 3; domain: string } };
   firewall?: { allow: number[]; deny: number[] };
+  trusted_proxies?: NonNullable<ConfigFile['trusted_proxies']>;
   targets: TargetName[];
   output: string;
   reload_command?: string;
@@ -73,6 +74,7 @@ export function resolveConfig(file: ConfigFile, source: ConfigSource): Config {
       ngrok: { version: file.tunnel?.ngrok?.version ?? 3, domain: file.tunnel?.ngrok?.domain ?? file.domain },
     },
     firewall: file.firewall || preset.firewall ? { allow: [], deny: [], ...preset.firewall, ...file.firewall } : undefined,
+    trusted_proxies: file.trusted_proxies,
     targets,
     output: file.output ?? 'deploy/proxy',
     reload_command: file.reload_command,
@@ -121,6 +123,15 @@ function crossFieldIssues(config: Config, file: ConfigFile): ConfigIssue[] {
     if (config.tunnel.provider !== 'none' && config.tunnel.via === 'proxy' && config.ports.tunnel === config.ports[port]) {
       issues.push({ path: ['ports', 'tunnel'], message: `ports.tunnel must differ from ports.${port}` });
     }
+  }
+  (config.trusted_proxies?.from ?? []).forEach((entry, index) => {
+    if (isSetName(entry) && !Object.hasOwn(config.networks, entry) && !Object.hasOwn(config.allowlists, entry)) {
+      issues.push({ path: ['trusted_proxies', 'from', index], message: `unknown set "${entry}"; define it under networks: or allowlists:` });
+    }
+  });
+  const tunnelHeader = config.tunnel.provider === 'cloudflare' ? 'CF-Connecting-IP' : 'X-Forwarded-For';
+  if (config.trusted_proxies && config.tunnel.provider !== 'none' && config.tunnel.via === 'proxy' && config.trusted_proxies.header !== tunnelHeader) {
+    issues.push({ path: ['trusted_proxies', 'header'], message: `the tunnel delivers the visitor's address in ${tunnelHeader}, and nginx reads one header per site; use ${tunnelHeader} here or tunnel.via: app` });
   }
   if (file.tunnel?.provider === 'none' && file.targets?.some((t) => t === 'cloudflared' || t === 'ngrok')) {
     issues.push({ path: ['targets'], message: 'tunnel.provider is none but a tunnel target is listed; drop it from targets or set tunnel.provider' });

@@ -60,6 +60,25 @@ const tunnel = z.strictObject({
   }),
 });
 
+const NAME = /^[a-z][a-z0-9-]{0,39}$/;
+export const isSetName = (entry: string) => NAME.test(entry);
+
+/** A name (of networks: or allowlists:) or a CIDR; a name never contains ":" or starts with a digit. */
+function cidrOrName(value: string, ctx: z.core.$RefinementCtx<string>): void {
+  if (NAME.test(value)) return;
+  const result = v.cidr.safeParse(value);
+  if (!result.success) ctx.addIssue({ code: 'custom', message: `${result.error.issues[0]!.message} (or a name from networks: or allowlists:)` });
+}
+
+export const CLIENT_ADDRESS_HEADER_NAMES = ['CF-Connecting-IP', 'X-Forwarded-For', 'X-Real-IP', 'True-Client-IP'] as const;
+
+const trustedProxies = z.strictObject({
+  from: described(z.array(z.string().check(z.superRefine(cidrOrName))).check(z.minLength(1), z.maxLength(256)), {
+    description: 'CIDRs, or names under networks: or allowlists:, of the CDN or load balancer in front',
+  }),
+  header: described(z.enum(CLIENT_ADDRESS_HEADER_NAMES), { description: "where those proxies put the client's address" }),
+});
+
 const directory = (message: string) => z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/, message));
 
 /** The file as the user writes it: everything but `domain` may come from a preset or a default. */
@@ -78,6 +97,7 @@ export const configFileSchema = z
     allowlists: opt(z.record(v.name, allowlist)),
     routes: opt(z.array(route).check(z.maxLength(20000))),
     tunnel: opt(tunnel),
+    trusted_proxies: described(opt(trustedProxies), { description: "the client's address is read from header only when the connection comes from one of these" }),
     firewall: described(opt(z.strictObject({ allow: opt(z.array(v.port)), deny: opt(z.array(v.port)) })), {
       description: 'render firewall/ufw.sh: allow these ports, deny direct access to these',
     }),

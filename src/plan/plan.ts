@@ -1,4 +1,5 @@
 import { routePaths, type Config } from '../config/resolve.js';
+import { isSetName } from '../config/schema.js';
 import { durationSeconds, sizeBytes } from '../config/values.js';
 import { canonicalCidr } from './cidr.js';
 import { versionAtLeast } from './version.js';
@@ -44,6 +45,14 @@ export interface TunnelIn {
   url: string;
 }
 
+/** Whom the proxy believes about the client's address (trusted_proxies), resolved. */
+export interface Trusted {
+  cidrs: string[];
+  /** Allowlists whose current lists are trusted (files refresh-allowlist keeps). */
+  allowlists: string[];
+  header: string;
+}
+
 export interface Plan {
   source: string;
   domain: string;
@@ -59,6 +68,7 @@ export interface Plan {
   allowlists: Allowlist[];
   tunnel: Config['tunnel'];
   tunnelIn: TunnelIn | null;
+  trusted: Trusted | null;
   firewall?: Config['firewall'];
   nginx: Config['nginx'] & { http2Directive: boolean };
   caddy: Config['caddy'];
@@ -115,6 +125,14 @@ function uniqueIds(matches: Match[]): string[] {
   });
 }
 
+function trustedOf(spec: NonNullable<Config['trusted_proxies']>, networks: Record<string, string[]>, allowlists: Config['allowlists']): Trusted {
+  return {
+    cidrs: [...new Set(spec.from.flatMap((entry) => (!isSetName(entry) ? [canonicalCidr(entry)] : Object.hasOwn(networks, entry) ? networks[entry]! : [])))],
+    allowlists: spec.from.filter((entry) => isSetName(entry) && Object.hasOwn(allowlists, entry)),
+    header: spec.header,
+  };
+}
+
 /** Data in, data out: allowlist contents come from the caller (snapshot or last refresh). */
 export function buildPlan(config: Config, source: string, allowlistCidrs: Record<string, string[]>): Plan {
   const networks = Object.fromEntries(Object.entries(config.networks).map(([name, list]) => [name, list.map(canonicalCidr)]));
@@ -168,6 +186,7 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
             url: `http://127.0.0.1:${config.ports.tunnel}`,
           }
         : null,
+    trusted: config.trusted_proxies ? trustedOf(config.trusted_proxies, networks, config.allowlists) : null,
     firewall: config.firewall,
     nginx: { ...config.nginx, http2Directive: versionAtLeast(config.nginx.version, [1, 25, 1]) },
     caddy: config.caddy,

@@ -39,11 +39,14 @@ function routePolicies(route: PlanRoute): [Policy, string][] {
 const CADDY_TUNNEL_ALLOWLIST = "refuses tunnel visitors: Caddy 2.6 matches the tunnel agent's address, not the visitor's (no client_ip_headers before 2.7)";
 const CADDY_TUNNEL_NGROK = "tunnel visitors reach the app as the agent's address (X-Real-IP, X-Forwarded-For): Caddy 2.6 cannot take ngrok's entry from X-Forwarded-For";
 
-/** What Caddy cannot do with tunnel traffic delivered to it (tunnel.via: proxy). */
+const CADDY_TRUSTED = "not applied: Caddy 2.6 cannot read the client's address from a header (client_ip_headers is 2.7), so allowlists and internal-only paths see the proxies' addresses (refusing their clients) and the app is told them";
+
+/** What Caddy cannot do with tunnel traffic delivered to it (tunnel.via: proxy) or trusted proxies. */
 function caddyTunnelGaps(plan: Plan): string[] {
-  if (!plan.tunnelIn) return [];
+  const trusted = plan.trusted ? [`trusted_proxies (${plan.trusted.header}) ${CADDY_TRUSTED}`] : [];
+  if (!plan.tunnelIn) return trusted;
   const lines = plan.routes.filter((route) => route.access && !route.internalOnly).map((route) => `${route.match.path}: allow ${route.access!.names.join(', ')} ${CADDY_TUNNEL_ALLOWLIST}`);
-  return plan.tunnelIn.header === 'X-Forwarded-For' ? [CADDY_TUNNEL_NGROK, ...lines] : lines;
+  return [...trusted, ...(plan.tunnelIn.header === 'X-Forwarded-For' ? [CADDY_TUNNEL_NGROK] : []), ...lines];
 }
 
 /** One line per policy the target cannot enforce as written. */

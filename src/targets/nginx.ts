@@ -22,6 +22,25 @@ const LOCATION_MODIFIER = { exact: '= ', glob: '~ ', prefix: '', segment: '' } a
 
 export const nginxSiteFile = (plan: Plan) => `nginx/${plan.domain}.conf`;
 export const nginxAllowlistFile = (name: string) => `nginx/allowlists/${name}.conf`;
+/** The same list as `set_real_ip_from` lines, for an allowlist named in trusted_proxies. */
+export const nginxRealIpFile = (name: string) => `nginx/allowlists/${name}.realip.conf`;
+export const nginxAllowlistPaths = (plan: Plan) => [...plan.allowlists.map((list) => nginxAllowlistFile(list.name)), ...(plan.trusted?.allowlists ?? []).map(nginxRealIpFile)];
+
+/**
+ * Whom nginx believes about the client's address: the tunnel agent (tunnel.via: proxy) and the
+ * trusted proxies. One real_ip_header per server, so the two agree on it (resolve.ts).
+ */
+function realIpOf(plan: Plan) {
+  const { tunnelIn, trusted } = plan;
+  if (!tunnelIn && !trusted) return null;
+  return {
+    from: [...new Set([...(tunnelIn?.from ?? []), ...(trusted?.cidrs ?? [])])],
+    includes: (trusted?.allowlists ?? []).map((name) => `${plan.nginx.allowlist_dir}/${name}.realip.conf`),
+    header: trusted?.header ?? tunnelIn!.header,
+    // Behind a chain of trusted proxies, the first address from the right that is not one of them.
+    recursive: trusted?.header === 'X-Forwarded-For',
+  };
+}
 
 const upstreamOf = (plan: Plan) => ({
   // Through the tunnel's plain-HTTP listener the visitor still came in over HTTPS.
@@ -96,6 +115,7 @@ export function renderNginx(plan: Plan): OutputFile[] {
     tunnel: plan.tunnelIn
       ? { ...plan.tunnelIn, listen: [`127.0.0.1:${plan.tunnelIn.port}`, ...(plan.nginx.ipv6 ? [`[::1]:${plan.tunnelIn.port}`] : [])], protoVar: upstream.protoVar }
       : null,
+    realIp: realIpOf(plan),
     http2Directive: tlsOn && plan.nginx.http2Directive,
     body: nginxSize(plan.body),
     rateStatus: plan.rateStatus,
@@ -107,9 +127,18 @@ export function renderNginx(plan: Plan): OutputFile[] {
 
 /** One `allow CIDR;` file per allowlist: thousands of lines, so one join, not a line each. */
 export function nginxAllowlistFiles(plan: Plan): OutputFile[] {
-  return plan.allowlists.map((list) => ({
+  const files = plan.allowlists.map((list) => ({
     path: nginxAllowlistFile(list.name),
     content: `${allowlistHeader(plan, list, '# Owned by `proxygen refresh-allowlist`.')}${joinLines(list.cidrs, 'allow ', ';')}`,
     mode: 0o644,
   }));
+  const trusted = plan.allowlists.filter((list) => plan.trusted?.allowlists.includes(list.name));
+  return [
+    ...files,
+    ...trusted.map((list) => ({
+      path: nginxRealIpFile(list.name),
+      content: `${allowlistHeader(plan, list, '# Owned by `proxygen refresh-allowlist`; trusted_proxies: the client address is read from these.')}${joinLines(list.cidrs, 'set_real_ip_from ', ';')}`,
+      mode: 0o644,
+    })),
+  ];
 }
