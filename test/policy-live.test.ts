@@ -32,13 +32,15 @@ interface Scenario {
   /** The body limit on `open`, in bytes. */
   body: number;
   tunnel: 'cloudflare' | 'ngrok';
+  /** ngrok passes on its own public host name when it differs from the domain. */
+  ngrokDomain?: string;
 }
 
 const MIB = 1024 * 1024;
 const INTERNAL_METRICS = 'networks:\n  internal: [127.0.0.2/32]\nroutes:\n  - path: /metrics\n    exact: true\n    allow: [internal]\n';
 const SCENARIOS: Scenario[] = [
   { preset: 'pilot', domain: 'pilot.example.com', extra: 'networks:\n  internal: [127.0.0.2/32]\n', internal: '/metrics', open: '/api/tasks', body: 10 * MIB, tunnel: 'cloudflare' },
-  { preset: 'pilot-app', domain: 'app.example.com', extra: INTERNAL_METRICS, internal: '/metrics', open: '/settings', body: 10 * MIB, tunnel: 'ngrok' },
+  { preset: 'pilot-app', domain: 'app.example.com', extra: INTERNAL_METRICS, internal: '/metrics', open: '/settings', body: 10 * MIB, tunnel: 'ngrok', ngrokDomain: 'pilot-app.ngrok.app' },
   { preset: 'pipelit', domain: 'pipelit.example.com', extra: INTERNAL_METRICS, internal: '/metrics', open: '/api/v1/x', body: 50 * MIB, tunnel: 'ngrok' },
   { preset: 'pipegate', domain: 'tunnel.example.com', extra: 'networks:\n  office: [127.0.0.2/32]\nroutes:\n  - path: /healthz\n    exact: true\n    allow: [office]\n', internal: '/healthz', open: '/abc123/hook', body: 10 * MIB, tunnel: 'cloudflare' },
 ];
@@ -170,7 +172,8 @@ function balancerRows(scenario: Scenario): Row[] {
  * header (cloudflared: CF-Connecting-IP; ngrok: X-Forwarded-For, its own entry last).
  */
 function tunnelRows(scenario: Scenario): Row[] {
-  const { domain, internal, open } = scenario;
+  const { internal, open } = scenario;
+  const domain = scenario.ngrokDomain ?? scenario.domain;
   const visitor = (address: string) => (scenario.tunnel === 'cloudflare' ? `CF-Connecting-IP: ${address}\r\n` : `X-Forwarded-For: 198.51.100.1, ${address}\r\n`);
   // Caddy 2.6 reads no client-address header (client_ip_headers is 2.7): its remote_ip sees the
   // tunnel, and for ngrok the app is told the tunnel's address too. Both are listed gaps.
@@ -220,7 +223,7 @@ function tunnelRows(scenario: Scenario): Row[] {
 async function startSite(scenario: Scenario, server: 'nginx' | 'caddy', dir: string, cert: { cert: string; key: string }, appPort: number): Promise<{ proxy: Proxy; http: number; https: number; tunnel: number }> {
   const [http, https, tunnel] = [await freePort(), await freePort(), await freePort()];
   const config = join(dir, `${server}.yaml`);
-  writeFileSync(config, `preset: ${scenario.preset}\ndomain: ${scenario.domain}\nupstream: http://127.0.0.1:${appPort}\nports: { http: ${http}, https: ${https}, tunnel: ${tunnel} }\ntls: { mode: files, cert: ${cert.cert}, key: ${cert.key} }\ntargets: [nginx, caddy]\ntunnel: { provider: ${scenario.tunnel}, from: [${TUNNEL}/32] }\ntrusted_proxies: { from: [${BALANCER}/32], header: ${headerOf(scenario)} }\n${scenario.extra}`);
+  writeFileSync(config, `preset: ${scenario.preset}\ndomain: ${scenario.domain}\nupstream: http://127.0.0.1:${appPort}\nports: { http: ${http}, https: ${https}, tunnel: ${tunnel} }\ntls: { mode: files, cert: ${cert.cert}, key: ${cert.key} }\ntargets: [nginx, caddy]\ntunnel: { provider: ${scenario.tunnel}, from: [${TUNNEL}/32]${scenario.ngrokDomain ? `, ngrok: { domain: ${scenario.ngrokDomain} }` : ''} }\ntrusted_proxies: { from: [${BALANCER}/32], header: ${headerOf(scenario)} }\n${scenario.extra}`);
   const project = await loadProject(config);
   const proxy = server === 'nginx' ? await startNginx(project.files, project.plan.nginx.allowlist_dir, https) : await startCaddy(project.files, https);
   return { proxy, http, https, tunnel };

@@ -43,6 +43,8 @@ export interface TunnelIn {
   header: 'CF-Connecting-IP' | 'X-Forwarded-For';
   /** Where the tunnel delivers: the proxy's loopback listener. */
   url: string;
+  /** Host names the tunnel passes on besides the domain (ngrok keeps its public host name). */
+  hosts: string[];
 }
 
 /** Whom the proxy believes about the client's address (trusted_proxies), resolved. */
@@ -184,6 +186,7 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
             from: config.tunnel.from.map(canonicalCidr),
             header: config.tunnel.provider === 'cloudflare' ? 'CF-Connecting-IP' : 'X-Forwarded-For',
             url: `http://127.0.0.1:${config.ports.tunnel}`,
+            hosts: config.tunnel.provider === 'ngrok' && config.tunnel.ngrok.domain !== config.domain ? [config.tunnel.ngrok.domain] : [],
           }
         : null,
     trusted: config.trusted_proxies ? trustedOf(config.trusted_proxies, networks, config.allowlists) : null,

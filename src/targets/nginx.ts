@@ -116,6 +116,8 @@ export function renderNginx(plan: Plan): OutputFile[] {
       ? { ...plan.tunnelIn, listen: [`127.0.0.1:${plan.tunnelIn.port}`, ...(plan.nginx.ipv6 ? [`[::1]:${plan.tunnelIn.port}`] : [])], protoVar: upstream.protoVar }
       : null,
     realIp: realIpOf(plan),
+    // Host names are letters, digits, "-" and ".": "." is the one character to escape.
+    hostRegex: plan.tunnelIn?.hosts.length ? `^(${[plan.domain, ...plan.tunnelIn.hosts].map((host) => host.replaceAll('.', '[.]')).join('|')})$` : null,
     http2Directive: tlsOn && plan.nginx.http2Directive,
     body: nginxSize(plan.body),
     rateStatus: plan.rateStatus,
