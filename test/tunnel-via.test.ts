@@ -15,9 +15,10 @@ const PILOT = 'preset: pilot\ndomain: pilot.example.com\n';
 
 describe('tunnel.via: where the tunnel delivers', () => {
   it.each([
-    ['a proxy target and a tunnel: the proxy by default', `${PILOT}tunnel: { provider: cloudflare }\n`, { port: 8088, from: ['127.0.0.1/32', '::1/128'], header: 'CF-Connecting-IP', url: 'http://127.0.0.1:8088' }],
-    ['ngrok: its X-Forwarded-For entry', `${PILOT}tunnel: { provider: ngrok }\n`, { port: 8088, from: ['127.0.0.1/32', '::1/128'], header: 'X-Forwarded-For', url: 'http://127.0.0.1:8088' }],
-    ['another port and source', `${PILOT}ports: { tunnel: 9443 }\ntunnel: { provider: cloudflare, from: [172.17.0.1] }\n`, { port: 9443, from: ['172.17.0.1/32'], header: 'CF-Connecting-IP', url: 'http://127.0.0.1:9443' }],
+    ['a proxy target and a tunnel: the proxy by default', `${PILOT}tunnel: { provider: cloudflare }\n`, { port: 8088, from: ['127.0.0.1/32', '::1/128'], header: 'CF-Connecting-IP', url: 'http://127.0.0.1:8088', hosts: [] }],
+    ['ngrok: its X-Forwarded-For entry', `${PILOT}tunnel: { provider: ngrok }\n`, { port: 8088, from: ['127.0.0.1/32', '::1/128'], header: 'X-Forwarded-For', url: 'http://127.0.0.1:8088', hosts: [] }],
+    ['ngrok on its own domain: that Host too', `${PILOT}tunnel: { provider: ngrok, ngrok: { domain: pilot.ngrok.app } }\n`, { port: 8088, from: ['127.0.0.1/32', '::1/128'], header: 'X-Forwarded-For', url: 'http://127.0.0.1:8088', hosts: ['pilot.ngrok.app'] }],
+    ['another port and source', `${PILOT}ports: { tunnel: 9443 }\ntunnel: { provider: cloudflare, from: [172.17.0.1] }\n`, { port: 9443, from: ['172.17.0.1/32'], header: 'CF-Connecting-IP', url: 'http://127.0.0.1:9443', hosts: [] }],
     ['via app: straight to the app', `${PILOT}tunnel: { provider: cloudflare, via: app }\n`, null],
     ['no proxy target: straight to the app', `${PILOT}tunnel: { provider: cloudflare }\ntargets: [cloudflared]\n`, null],
     ['no tunnel: no listener', PILOT, null],
