@@ -12,7 +12,9 @@ export interface SourcedRoute extends RouteInput {
 export interface Config {
   preset: PresetName;
   domain: string;
+  /** A URL or a name under upstreams. */
   upstream: string;
+  upstreams: NonNullable<ConfigFile['upstreams']>;
   ports: { http: number; https: number; tunnel: number };
   tls: { mode: 'acme' | 'files' | 'off'; email?: string; cert?: string; key?: string; profile: 'modern' | 'intermediate'; hsts: boolean };
   headers: { security: boolean };
@@ -59,6 +61,7 @@ export function resolveConfig(file: ConfigFile, source: ConfigSource): Config {
     preset: presetName,
     domain: file.domain,
     upstream: upstream ?? 'http://127.0.0.1:1',
+    upstreams: { ...preset.upstreams, ...file.upstreams },
     ports: { http: 80, https: 443, tunnel: 8088, ...preset.ports, ...file.ports },
     tls: { mode: 'acme', profile: 'intermediate', hsts: true, ...tlsIn },
     headers: { security: true, ...preset.headers, ...file.headers },
@@ -116,6 +119,7 @@ function crossFieldIssues(config: Config, file: ConfigFile): ConfigIssue[] {
       issues.push({ path: route.at ? [...route.at, 'burst'] : ['preset'], message: 'burst needs rate on the same route (e.g. rate: 10/s)' });
     }
   });
+  issues.push(...upstreamIssues(config));
   if (file.tunnel?.via === 'proxy' && !config.targets.some((t) => t === 'nginx' || t === 'caddy')) {
     issues.push({ path: ['tunnel', 'via'], message: 'tunnel.via proxy needs nginx or caddy in targets' });
   }
@@ -135,6 +139,27 @@ function crossFieldIssues(config: Config, file: ConfigFile): ConfigIssue[] {
   }
   if (file.tunnel?.provider === 'none' && file.targets?.some((t) => t === 'cloudflared' || t === 'ngrok')) {
     issues.push({ path: ['targets'], message: 'tunnel.provider is none but a tunnel target is listed; drop it from targets or set tunnel.provider' });
+  }
+  return issues;
+}
+
+const isUpstreamName = (value: string) => !value.includes(':');
+
+/** Names that exist, and servers of one scheme each (a proxy_pass names one scheme). */
+function upstreamIssues(config: Config): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const known = Object.keys(config.upstreams).join(', ') || 'none defined';
+  const unknown = (name: string) => `unknown upstream "${name}"; define it under upstreams: (known: ${known}) or give a URL`;
+  if (isUpstreamName(config.upstream) && !Object.hasOwn(config.upstreams, config.upstream)) issues.push({ path: ['upstream'], message: unknown(config.upstream) });
+  config.routes.forEach((route) => {
+    if (route.upstream && isUpstreamName(route.upstream) && !Object.hasOwn(config.upstreams, route.upstream)) issues.push({ path: route.at ? [...route.at, 'upstream'] : ['preset'], message: unknown(route.upstream) });
+  });
+  for (const [name, set] of Object.entries(config.upstreams)) {
+    const schemes = new Set(set.servers.map((server) => server.split('://')[0]));
+    if (schemes.size > 1) issues.push({ path: ['upstreams', name, 'servers'], message: 'servers of one upstream must share one scheme (all http:// or all https://)' });
+    set.servers.forEach((server, index) => {
+      if (set.servers.indexOf(server) !== index) issues.push({ path: ['upstreams', name, 'servers', index], message: `${server} is listed twice` });
+    });
   }
   return issues;
 }

@@ -13,7 +13,7 @@ export const TARGET_NAMES = ['nginx', 'caddy', 'cloudflared', 'ngrok'] as const;
 const opt = z.optional;
 
 // Metadata goes to the registry in place: `.check(z.meta())` would clone the schema first.
-function described<T extends z.ZodMiniType>(schema: T, meta: { description: string }): T {
+function described<T extends z.ZodMiniType>(schema: T, meta: { description: string; examples?: unknown[] }): T {
   z.globalRegistry.add(schema as z.ZodMiniType, meta);
   return schema;
 }
@@ -29,8 +29,15 @@ const route = z
     rate: described(opt(v.rate), { description: 'per-client request rate, e.g. 10/s' }),
     burst: opt(z.int().check(z.minimum(0), z.maximum(100000))),
     allow: described(opt(z.array(v.name).check(z.minLength(1), z.maxLength(32))), { description: 'names from networks or allowlists; everyone else gets 403' }),
+    upstream: described(opt(v.upstreamRef), { description: "where this route goes instead of the site's upstream: a URL or a name under upstreams:" }),
   })
   .check(z.refine((r) => (r.path === undefined) !== (r.paths === undefined), { message: 'give either path or paths, not both and not neither' }));
+
+const upstreamSet = z.strictObject({
+  servers: described(z.array(v.upstreamUrl).check(z.minLength(1), z.maxLength(64)), { description: 'one or more servers of one scheme, taken in turn (round robin)' }),
+  max_fails: described(opt(z.int().check(z.minimum(1), z.maximum(100))), { description: 'failed attempts within fail_timeout that take a server out for fail_timeout (default 1)' }),
+  fail_timeout: described(opt(v.duration), { description: 'the window for max_fails and how long a failed server is left out (default 10s)' }),
+});
 
 const tls = z.strictObject({
   mode: opt(z.enum(['acme', 'files', 'off'])),
@@ -88,7 +95,11 @@ export const configFileSchema = z
     version: opt(z.literal(1)),
     preset: opt(z.enum(PRESET_NAMES)),
     domain: v.hostName,
-    upstream: opt(v.upstreamUrl),
+    upstream: opt(v.upstreamRef),
+    upstreams: described(opt(z.record(v.name, upstreamSet)), {
+      description: 'named upstreams for upstream: and routes[].upstream; several servers are balanced round robin with passive failure detection',
+      examples: [{ gateway: { servers: ['http://127.0.0.1:9090'] }, app: { servers: ['http://10.0.0.5:3100', 'http://10.0.0.6:3100'], max_fails: 3, fail_timeout: '30s' } }],
+    }),
     ports: opt(z.strictObject({ http: opt(v.port), https: opt(v.port), tunnel: described(opt(v.port), { description: 'loopback port the proxy listens on for the tunnel (tunnel.via: proxy); default 8088' }) })),
     tls: opt(tls),
     headers: opt(z.strictObject({ security: opt(z.boolean()) })),

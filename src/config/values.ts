@@ -99,6 +99,36 @@ export const upstreamUrl = z.string().check(
   }),
 ).register(z.globalRegistry, { examples: ['http://127.0.0.1:9090'] });
 
+/** An upstream URL, or the name of an entry under `upstreams:` (a name never holds ":"). */
+export const upstreamRef = z.string().check(
+  z.superRefine((value, ctx) => {
+    if (/^[a-z][a-z0-9-]{0,39}$/.test(value)) return;
+    const result = upstreamUrl.safeParse(value);
+    if (!result.success) ctx.addIssue({ code: 'custom', message: `${result.error.issues[0]!.message} (or a name from upstreams:)` });
+  }),
+).register(z.globalRegistry, { description: 'http(s)://HOST:PORT, or a name under upstreams:', examples: ['http://127.0.0.1:9090', 'gateway'] });
+
+// An RFC 7230 token narrowed to letters, digits and "-": the token's other characters (# $ ' ` | ...)
+// mean something to a target's syntax, and no header a proxy should set needs them.
+export const headerName = z.string().check(
+  z.regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, 'expected a header name of letters, digits and "-" (an RFC 7230 token), e.g. Content-Security-Policy'),
+).register(z.globalRegistry, { examples: ['Content-Security-Policy', 'Permissions-Policy'] });
+
+/**
+ * Printable ASCII and spaces, quoted by every target; refused: what ends or reopens a quoted
+ * string or names a variable or placeholder somewhere (" ; { } $ # \ `), and edge spaces.
+ */
+export const headerValue = z.string().check(
+  z.superRefine((value, ctx) => {
+    const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+    if (value.length === 0 || value.length > 1024) return fail('expected a header value of 1 to 1024 characters');
+    if (!/^[\x20-\x7e]*$/.test(value)) return fail('header value contains a control (CR, LF, NUL, tab) or a non-ASCII character');
+    const bad = /["{};$#\\`]/.exec(value);
+    if (bad) return fail(`header value contains ${JSON.stringify(bad[0])}; refused (never escaped): " ; { } $ # \\ \``);
+    if (value !== value.trim()) fail('header value starts or ends with a space');
+  }),
+).register(z.globalRegistry, { examples: ["default-src 'self'", 'camera=(), microphone=()'] });
+
 export const port = z.int().check(z.minimum(1), z.maximum(65535));
 export const version = z.string().check(z.regex(/^[0-9]{1,2}\.[0-9]{1,3}(\.[0-9]{1,3})?$/, 'expected a version such as "1.22" or "1.25.3"'));
 export const tunnelName = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a tunnel name or UUID (letters, digits, . _ -)'));

@@ -3,6 +3,7 @@ import { isSetName } from '../config/schema.js';
 import { durationSeconds, sizeBytes } from '../config/values.js';
 import { canonicalCidr } from './cidr.js';
 import { versionAtLeast } from './version.js';
+import { planUpstreams, upstreamKeyOf, type PlanUpstream } from './upstreams.js';
 import { classify, compareSpecificity, exactVariantsRegex, matchRegex, type Match } from './match.js';
 
 export interface Access {
@@ -26,6 +27,8 @@ export interface PlanRoute {
   internalOnly: boolean;
   /** A guarded exact path's other spellings (case-insensitive regex): they get the same guard. */
   variants?: string;
+  /** The key of its group in Plan.upstreams (`site` unless the route names its own). */
+  upstream: string;
 }
 
 export interface Allowlist {
@@ -59,7 +62,10 @@ export interface Plan {
   source: string;
   domain: string;
   slug: string;
+  /** The site's upstream (its first server when it is a group). */
   upstream: { scheme: 'http' | 'https'; hostPort: string; url: string };
+  /** Every upstream group the routes use, the site's first. */
+  upstreams: PlanUpstream[];
   ports: Config['ports'];
   tls: Config['tls'];
   headers: { name: string; value: string }[];
@@ -161,15 +167,17 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
         : undefined,
       internalOnly: names.length > 0 && names.every((name) => Object.hasOwn(networks, name)),
       variants: names.length > 0 && match.kind === 'exact' ? exactVariantsRegex(match) : undefined,
+      upstream: upstreamKeyOf(config, route.upstream),
     };
   });
-  const [scheme, hostPort] = config.upstream.split('://') as ['http' | 'https', string];
-  const defaultPort = scheme === 'https' ? 443 : 80;
+  const upstreams = planUpstreams(config);
+  const site = upstreams[0]!;
   return {
     source,
     domain: config.domain,
     slug: siteSlug(config.domain),
-    upstream: { scheme, hostPort: /:[0-9]+$/.test(hostPort) ? hostPort : `${hostPort}:${defaultPort}`, url: config.upstream },
+    upstream: { scheme: site.scheme, hostPort: site.servers[0]!, url: site.url },
+    upstreams,
     ports: config.ports,
     tls: config.tls,
     headers: config.headers.security ? SECURITY_HEADERS : [],

@@ -3,6 +3,7 @@ import caddyTemplate from '../../templates/caddy/Caddyfile.hbs';
 import siteBodyPartial from '../../templates/caddy/site-body.hbs';
 import type { Match } from '../plan/match.js';
 import { CLIENT_ADDRESS_HEADERS, HSTS_VALUE, type Plan, type PlanRoute } from '../plan/plan.js';
+import { groupOf } from '../plan/upstreams.js';
 import { allowlistHeader, caddySize, cidrChunks, durationText, headerLines, joinLines, type OutputFile } from './format.js';
 import { partial, template } from './hbs.js';
 
@@ -39,6 +40,7 @@ const inlinePath = (route: PlanRoute): string | null => {
 
 function handleFor(plan: Plan, route: PlanRoute, matcher = isCatchAll(route) ? null : (inlinePath(route) ?? `@${route.id}`)) {
   const access = route.access;
+  const group = groupOf(plan.upstreams, route.upstream);
   return {
     matcher,
     refusal: access ? { name: `${route.id}_denied`, cidrLines: cidrChunks(access.cidrs, 8), imports: access.allowlists.map((name) => `allowlists/${name}.caddy`) } : null,
@@ -47,8 +49,11 @@ function handleFor(plan: Plan, route: PlanRoute, matcher = isCatchAll(route) ? n
     websocket: route.websocket,
     body: route.body === undefined ? null : caddySize(route.body),
     timeout: route.timeout === undefined ? null : durationText(route.timeout),
-    upstream: plan.upstream.hostPort,
-    upstreamTls: plan.upstream.scheme === 'https',
+    upstream: group.servers.join(' '),
+    upstreamTls: group.scheme === 'https',
+    // Passive health checks: a server that failed max_fails times within fail_duration is skipped;
+    // lb_try_duration retries a failed attempt on the next server, as nginx's proxy_next_upstream does.
+    balance: group.servers.length > 1 ? { failDuration: durationText(group.failTimeout), maxFails: group.maxFails } : null,
     stripHeaders: CLIENT_ADDRESS_HEADERS,
     clientArgs: plan.tunnelIn !== null,
   };

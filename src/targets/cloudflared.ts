@@ -1,5 +1,6 @@
 import configTemplate from '../../templates/cloudflared/config.yml.hbs';
 import type { Plan, PlanRoute } from '../plan/plan.js';
+import { groupOf } from '../plan/upstreams.js';
 import { headerLines, type OutputFile } from './format.js';
 import { template } from './hbs.js';
 
@@ -15,7 +16,7 @@ function ruleFor(plan: Plan, route: PlanRoute) {
     hostname: plan.domain,
     comment: `${route.match.kind} ${route.match.path}${route.internalOnly ? ' (internal-only: never through the tunnel)' : ''}`,
     path: catchAll ? null : route.regex,
-    service: route.internalOnly ? 'http_status:404' : (plan.tunnelIn?.url ?? plan.upstream.url),
+    service: route.internalOnly ? 'http_status:404' : (plan.tunnelIn?.url ?? groupOf(plan.upstreams, route.upstream).url),
   };
 }
 

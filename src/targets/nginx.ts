@@ -2,6 +2,7 @@ import refusalsPartial from '../../templates/nginx/refusals.hbs';
 import siteTemplate from '../../templates/nginx/site.conf.hbs';
 import type { Plan, PlanRoute } from '../plan/plan.js';
 import { CLIENT_ADDRESS_HEADERS, HSTS_VALUE } from '../plan/plan.js';
+import { groupOf, type PlanUpstream } from '../plan/upstreams.js';
 import { allowlistHeader, headerLines, joinLines, nginxSize, type OutputFile } from './format.js';
 import { partial, template } from './hbs.js';
 
@@ -42,17 +43,26 @@ function realIpOf(plan: Plan) {
   };
 }
 
-const upstreamOf = (plan: Plan) => ({
+const upstreamName = (plan: Plan, group: PlanUpstream) => `proxygen_${plan.slug}_${group.id}`;
+
+const upstreamOf = (plan: Plan, group = plan.upstreams[0]!) => ({
   // Through the tunnel's plain-HTTP listener the visitor still came in over HTTPS.
   protoVar: plan.tunnelIn ? `$proxygen_${plan.slug}_proto` : '$scheme',
-  upstreamScheme: plan.upstream.scheme,
-  upstreamName: `proxygen_${plan.slug}_backend`,
+  upstreamScheme: group.scheme,
+  upstreamName: upstreamName(plan, group),
   connectionVar: `$proxygen_${plan.slug}_conn`,
-  upstreamTls: plan.upstream.scheme === 'https',
+  upstreamTls: group.scheme === 'https',
+});
+
+/** `server` arguments; failure detection only means something with a second server to try. */
+const upstreamBlock = (plan: Plan, group: PlanUpstream) => ({
+  name: upstreamName(plan, group),
+  servers: group.servers.map((server) => (group.servers.length > 1 ? `${server} max_fails=${group.maxFails} fail_timeout=${group.failTimeout}s` : server)),
 });
 
 // Each location carries everything its template block prints, the upstream's names included.
-function locationsFor(plan: Plan, route: PlanRoute, zone: string | null, upstream: ReturnType<typeof upstreamOf>) {
+function locationsFor(plan: Plan, route: PlanRoute, zone: string | null) {
+  const upstream = upstreamOf(plan, groupOf(plan.upstreams, route.upstream));
   const location = (modifier: string, path: string) => ({
     modifier,
     path,
@@ -93,7 +103,7 @@ export function renderNginx(plan: Plan): OutputFile[] {
   const zoneOf = (route: PlanRoute) => (route.rate ? `proxygen_${plan.slug}_${route.id}` : null);
   const zones = plan.routes.filter((r) => r.rate).map((r) => ({ name: zoneOf(r), rate: `${r.rate!.count}r/${r.rate!.per}` }));
   const upstream = upstreamOf(plan);
-  const locations = plan.routes.flatMap((route) => locationsFor(plan, route, zoneOf(route), upstream));
+  const locations = plan.routes.flatMap((route) => locationsFor(plan, route, zoneOf(route)));
   if (!plan.routes.some((r) => r.match.kind === 'prefix' && r.match.path === '/')) {
     locations.push({ ...NOT_FOUND_FALLBACK, ...upstream });
   }
@@ -105,8 +115,7 @@ export function renderNginx(plan: Plan): OutputFile[] {
     domain: plan.domain,
     connectionVar: upstream.connectionVar,
     zones,
-    upstreamName: upstream.upstreamName,
-    upstreamServer: plan.upstream.hostPort,
+    upstreams: plan.upstreams.map((group) => upstreamBlock(plan, group)),
     tls: tlsOn ? { ...cert, ...profile } : null,
     acme: plan.tls.mode === 'acme',
     redirect: `https://${plan.domain}${httpsPort}`,

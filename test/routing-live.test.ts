@@ -1,0 +1,108 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadProject } from '../src/project.js';
+import { tempProject } from './helpers/cli.js';
+import { freePort, startBackend, startCaddy, startNginx, type Backend, type Proxy } from './helpers/live.js';
+import { rawRequest, type RawAnswer } from './helpers/raw-request.js';
+import { hasTool } from './helpers/tools.js';
+
+const haveTools = hasTool('nginx') && hasTool('caddy');
+const DOMAIN = 'pilot.example.com';
+
+// The routing model (issue 23) against real nginx and real Caddy: one domain in front of a
+// gateway and an app of two servers (plus one that is down), each request answered by the right one.
+interface Services {
+  gateway: Backend;
+  app: Backend[];
+  deadPort: number;
+}
+
+function configText(services: Services, http: number): string {
+  const [one, two] = services.app.map((backend) => `http://127.0.0.1:${backend.port}`);
+  return `domain: ${DOMAIN}
+ports: { http: ${http}, https: ${http + 1} }
+tls: { mode: off }
+targets: [nginx, caddy]
+upstream: app
+upstreams:
+  app: { servers: [${one}, ${two}, http://127.0.0.1:${services.deadPort}], max_fails: 1, fail_timeout: 30s }
+  gateway: { servers: [http://127.0.0.1:${services.gateway.port}] }
+routes:
+  - { path: /api/v1/, upstream: gateway }
+  - { path: /webhooks/, upstream: gateway }
+  - { path: /api/ }
+  - { path: / }
+`;
+}
+
+interface Row {
+  name: string;
+  send: (port: number) => Promise<RawAnswer>;
+  /** What the answer and the services show beyond the status. */
+  show?: (answer: RawAnswer) => string;
+  expected: string;
+}
+
+const get = (target: string, more = '') => `GET ${target} HTTP/1.1\r\nHost: ${DOMAIN}\r\n${more}Connection: close\r\n\r\n`;
+const request = (port: number, head: string) => rawRequest({ port, tls: false, servername: DOMAIN, source: '127.0.0.1' }, head);
+
+function rows(services: Services): Row[] {
+  const who = (path: string) => (services.gateway.seen.some((s) => s.url === path) ? 'gateway' : services.app.some((a) => a.seen.some((s) => s.url === path)) ? 'app' : 'nobody');
+  const route = (path: string, expected: string): Row => ({ name: `${path} goes to the ${expected.split(' ')[1]}`, send: (port) => request(port, get(path)), show: () => who(path), expected });
+  return [
+    route('/api/v1/status', '200 gateway'),
+    route('/webhooks/github', '200 gateway'),
+    route('/api/tasks', '200 app'),
+    route('/settings', '200 app'),
+  ];
+}
+
+async function startServices(): Promise<Services> {
+  const all = () => true;
+  const none = () => false;
+  return { gateway: await startBackend(all, none), app: [await startBackend(all, none), await startBackend(all, none)], deadPort: await freePort() };
+}
+
+describe.runIf(haveTools).each(['nginx', 'caddy'] as const)('routing on real %s', (server) => {
+  const stops: (() => Promise<unknown>)[] = [];
+  let services: Services;
+  let port: number;
+  let proxy: Proxy;
+  beforeAll(async () => {
+    const dir = tempProject();
+    stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+    services = await startServices();
+    stops.push(services.gateway.close, ...services.app.map((a) => a.close));
+    port = await freePort();
+    writeFileSync(join(dir, 'proxygen.yaml'), configText(services, port));
+    const project = await loadProject(join(dir, 'proxygen.yaml'));
+    proxy = server === 'nginx' ? await startNginx(project.files, project.plan.nginx.allowlist_dir, port) : await startCaddy(project.files, port);
+    stops.push(proxy.stop);
+  }, 30_000);
+  afterAll(async () => {
+    for (const stop of stops.reverse()) await stop();
+  });
+
+  it('each path reaches its own service', async () => {
+    const answers: Record<string, string> = {};
+    const expected: Record<string, string> = {};
+    for (const row of rows(services)) {
+      const answer = await row.send(port);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      answers[row.name] = `${answer.status}${row.show ? ` ${row.show(answer)}` : ''}`;
+      expected[row.name] = row.expected;
+    }
+    expect(answers).toEqual(expected);
+  }, 30_000);
+
+  it('a group of servers takes turns, and a server that is down costs no request', async () => {
+    const before = services.app.map((a) => a.seen.length);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await request(port, get(`/turn/${i}`))).status);
+    expect(statuses).toEqual(Array(8).fill(200));
+    const served = services.app.map((a, index) => a.seen.length - before[index]!);
+    expect(served[0]! + served[1]!).toBe(8);
+    expect(Math.min(...served)).toBeGreaterThanOrEqual(2);
+  }, 30_000);
+});

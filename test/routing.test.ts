@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { configMessage, planFrom } from './helpers/config.js';
+
+// The routing keys (issue 23): what each means in the plan, and what is refused with which message.
+const BASE = 'domain: a.example.com\nupstream: http://127.0.0.1:8080\n';
+
+describe('upstreams', () => {
+  it.each([
+    ['an unknown route upstream', `${BASE}routes:\n  - { path: /x, upstream: api }\n`, /^proxygen\.yaml:4:\d+ routes\.0\.upstream: unknown upstream "api"; define it under upstreams: \(known: none defined\)/],
+    ['an unknown site upstream', 'domain: a.example.com\nupstream: web\n', /^proxygen\.yaml:2:\d+ upstream: unknown upstream "web"/],
+    ['mixed schemes', `${BASE}upstreams:\n  api: { servers: [http://10.0.0.1:80, https://10.0.0.2:443] }\n`, /upstreams\.api\.servers: servers of one upstream must share one scheme/],
+    ['a server twice', `${BASE}upstreams:\n  api: { servers: [http://10.0.0.1:80, http://10.0.0.1:80] }\n`, /upstreams\.api\.servers\.1: http:\/\/10\.0\.0\.1:80 is listed twice/],
+    ['no servers', `${BASE}upstreams:\n  api: { servers: [] }\n`, /upstreams\.api\.servers: /],
+    ['max_fails 0', `${BASE}upstreams:\n  api: { servers: [http://10.0.0.1:80], max_fails: 0 }\n`, /upstreams\.api\.max_fails: /],
+    ['a URL with a path', `${BASE}routes:\n  - { path: /x, upstream: "http://10.0.0.1:80/api" }\n`, /routes\.0\.upstream: expected http:\/\/HOST:PORT .*\(or a name from upstreams:\)/],
+    ['an upper-case name', `${BASE}routes:\n  - { path: /x, upstream: Api }\n`, /routes\.0\.upstream: /],
+  ])('%s is refused', (_, yaml, message) => {
+    expect(configMessage(yaml)).toMatch(message);
+  });
+
+  it('routes go to their own group; the site keeps its own, named backend', () => {
+    const plan = planFrom(`${BASE}upstreams:\n  api: { servers: [http://10.0.0.1:80, http://10.0.0.2:80], max_fails: 3, fail_timeout: 1m }\nroutes:\n  - { path: /api/, upstream: api }\n  - { path: /old/, upstream: "http://10.0.0.9:81" }\n  - { path: /same/, upstream: "http://127.0.0.1:8080" }\n  - { path: / }\n`);
+    expect(plan.routes.map((route) => `${route.match.path} ${route.upstream}`)).toEqual(['/same/ site', '/api/ api', '/old/ http://10.0.0.9:81', '/ site']);
+    expect(plan.upstreams.map((group) => `${group.id} ${group.servers.join(',')} ${group.maxFails}/${group.failTimeout}`)).toEqual([
+      'backend 127.0.0.1:8080 1/10',
+      'up_api 10.0.0.1:80,10.0.0.2:80 3/60',
+      'to_10_0_0_9_81 10.0.0.9:81 1/10',
+    ]);
+  });
+
+  it('two URLs with one host:port get distinct names', () => {
+    const plan = planFrom(`${BASE}routes:\n  - { path: /a/, upstream: "http://10.0.0.9" }\n  - { path: /b/, upstream: "http://10.0.0.9:80" }\n`);
+    expect(plan.upstreams.map((group) => group.id)).toEqual(['backend', 'to_10_0_0_9_80', 'to_10_0_0_9_80_2']);
+  });
+});
