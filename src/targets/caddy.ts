@@ -93,7 +93,7 @@ function tunnelOf(plan: Plan) {
     snippet: `proxygen_${plan.slug}_site`,
     port: tunnel.port,
     header: tunnel.header,
-    hosts: tunnel.hosts,
+    addresses: [plan.domain, ...tunnel.hosts].map((host) => `http://${host}:${tunnel.port}`),
     bind: ['127.0.0.1', ...(plan.nginx.ipv6 ? ['[::1]'] : [])],
     from: tunnel.from,
     address: tunnel.header === 'CF-Connecting-IP' ? '{http.request.header.CF-Connecting-IP}' : '{remote_host}',
