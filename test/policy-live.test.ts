@@ -117,6 +117,8 @@ function rowsFor(scenario: Scenario): Row[] {
     { name: 'raw backslash', source: OUTSIDE, send: (l, t) => rawRequest(t('https'), get(`${open}/..\\x`, domain)), expected: '400 -' },
     { name: '%5C', source: OUTSIDE, send: (l, t) => rawRequest(t('https'), get(`${open}/..%5Cx`, domain)), expected: '400 -' },
     { name: '%5c', source: OUTSIDE, send: (l, t) => rawRequest(t('https'), get(`${open}/..%5cx`, domain)), expected: '400 -' },
+    { name: '%00', source: OUTSIDE, send: (l, t) => rawRequest(t('https'), get(`${open}%00.json`, domain)), expected: '400 -' },
+    { name: 'raw byte 0xff', source: OUTSIDE, send: (l, t) => rawRequest(t('https'), get(`${open}/\xff`, domain)), expected: '400 -' },
     // One value per security header, the proxy's.
     {
       name: 'security headers once',

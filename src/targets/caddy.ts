@@ -45,7 +45,7 @@ function handleFor(plan: Plan, route: PlanRoute, matcher = isCatchAll(route) ? n
     matcher,
     refusal: access ? { name: `${route.id}_denied`, cidrLines: cidrChunks(access.cidrs, 8), imports: access.allowlists.map((name) => `allowlists/${name}.caddy`) } : null,
     status: null,
-    tooLarge: tooLarge(route.id, route.body ?? plan.body),
+    tooLarge: siteLimitCovers(plan) && (route.body ?? plan.body) >= plan.body ? null : tooLarge(route.id, route.body ?? plan.body),
     websocket: route.websocket,
     body: route.body === undefined ? null : caddySize(route.body),
     timeout: route.timeout === undefined ? null : durationText(route.timeout),
@@ -64,6 +64,13 @@ function handleFor(plan: Plan, route: PlanRoute, matcher = isCatchAll(route) ? n
  * Content-Length over the limit is answered 413 before the app sees the request, as nginx does.
  */
 const tooLarge = (id: string, bytes: number) => ({ name: `${id}_too_large`, bytes });
+
+/**
+ * When no route allows more than the site, one check of the site's limit before every handle is
+ * right for all of them (one CEL program instead of one per handle); a route with a smaller
+ * limit checks its own as well.
+ */
+const siteLimitCovers = (plan: Plan) => plan.routes.every((route) => route.body === undefined || route.body <= plan.body);
 
 /**
  * nginx answers `/api` with a 301 to `/api/` when `location /api/` proxies (before any regex
@@ -98,7 +105,7 @@ function tunnelOf(plan: Plan) {
     snippet: `proxygen_${plan.slug}_site`,
     port: tunnel.port,
     header: tunnel.header,
-    hosts: tunnel.hosts,
+    addresses: [plan.domain, ...tunnel.hosts].map((host) => `http://${host}:${tunnel.port}`),
     bind: ['127.0.0.1', ...(plan.nginx.ipv6 ? ['[::1]'] : [])],
     from: tunnel.from,
     address: tunnel.header === 'CF-Connecting-IP' ? '{http.request.header.CF-Connecting-IP}' : '{remote_host}',
@@ -116,7 +123,7 @@ export function renderCaddy(plan: Plan): OutputFile[] {
   const modern = tlsOn && plan.tls.profile === 'modern';
   const redirects = slashRedirects(plan);
   const handles: object[] = [...redirects, ...plan.routes.map((route) => handleOf(plan, route))];
-  if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, refusal: null, status: 404, tooLarge: tooLarge('not_found', plan.body), body: null, timeout: null, websocket: false });
+  if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, refusal: null, status: 404, tooLarge: siteLimitCovers(plan) ? null : tooLarge('not_found', plan.body), body: null, timeout: null, websocket: false });
   const content = render({
     header: [...headerLines(plan, `Caddy site for ${plan.domain}`), 'Rate limits are not enforced here: stock Caddy has no rate limiter (see README.md).'],
     globals,
@@ -132,6 +139,7 @@ export function renderCaddy(plan: Plan): OutputFile[] {
     tlsOn,
     domain: plan.domain,
     tunnel: tunnelOf(plan),
+    siteTooLarge: siteLimitCovers(plan) ? plan.body : null,
   });
   return [{ path: caddyFile, content, mode: 0o644 }, ...caddyAllowlistFiles(plan)];
 }
