@@ -1,9 +1,11 @@
 import { rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../src/project.js';
 import { tempProject } from './helpers/cli.js';
-import { freePort, startBackend, startCaddy, startNginx, type Backend, type Proxy } from './helpers/live.js';
+import { WebSocketServer } from 'ws';
+import { freePort, startCaddy, startNginx, type Proxy } from './helpers/live.js';
 import { rawRequest, type RawAnswer } from './helpers/raw-request.js';
 import { hasTool } from './helpers/tools.js';
 
@@ -12,10 +14,42 @@ const DOMAIN = 'pilot.example.com';
 
 // The routing model (issue 23) against real nginx and real Caddy: one domain in front of a
 // gateway and an app of two servers (plus one that is down), each request answered by the right one.
+interface Service {
+  port: number;
+  /** The request targets it answered. */
+  seen: string[];
+  close: () => Promise<void>;
+}
+
 interface Services {
-  gateway: Backend;
-  app: Backend[];
+  gateway: Service;
+  app: Service[];
   deadPort: number;
+}
+
+const PAGE = `<!doctype html><title>stand-in</title>${'<p>a stand-in page, long enough to be worth compressing</p>'.repeat(40)}`;
+
+/** A stand-in service: a text page with headers of its own that the proxy must replace or drop; WebSocket echo. */
+async function startService(): Promise<Service> {
+  const seen: string[] = [];
+  const server = createServer((request, response) => {
+    seen.push(request.url ?? '');
+    request.resume();
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'x-powered-by': 'stand-in', 'x-frame-options': 'DENY', 'content-security-policy': 'default-src *' }).end(PAGE);
+  });
+  const sockets = new WebSocketServer({ server });
+  sockets.on('connection', (socket, request) => (seen.push(request.url ?? ''), socket.on('message', (data) => socket.send(data))));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    seen,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 function configText(services: Services, http: number): string {
@@ -28,7 +62,12 @@ upstream: app
 upstreams:
   app: { servers: [${one}, ${two}, http://127.0.0.1:${services.deadPort}], max_fails: 1, fail_timeout: 30s }
   gateway: { servers: [http://127.0.0.1:${services.gateway.port}] }
+headers:
+  set: { Content-Security-Policy: "default-src 'self'" }
+  remove: [X-Powered-By]
 routes:
+  - path: /embed/
+    headers: { set: { Content-Security-Policy: "frame-ancestors https://partner.example.com" }, remove: [X-Frame-Options] }
   - { path: /api/v1/, upstream: gateway }
   - { path: /webhooks/, upstream: gateway }
   - { path: /api/ }
@@ -48,9 +87,14 @@ const get = (target: string, more = '') => `GET ${target} HTTP/1.1\r\nHost: ${DO
 const request = (port: number, head: string) => rawRequest({ port, tls: false, servername: DOMAIN, source: '127.0.0.1' }, head);
 
 function rows(services: Services): Row[] {
-  const who = (path: string) => (services.gateway.seen.some((s) => s.url === path) ? 'gateway' : services.app.some((a) => a.seen.some((s) => s.url === path)) ? 'app' : 'nobody');
+  const who = (path: string) => (services.gateway.seen.includes(path) ? 'gateway' : services.app.some((a) => a.seen.includes(path)) ? 'app' : 'nobody');
   const route = (path: string, expected: string): Row => ({ name: `${path} goes to the ${expected.split(' ')[1]}`, send: (port) => request(port, get(path)), show: () => who(path), expected });
+  const shown = (names: string[]) => (answer: RawAnswer) => names.map((name) => `${name}=${(answer.headers[name] ?? []).join('|')}`).join(' ');
+  const headers = shown(['content-security-policy', 'x-frame-options', 'x-powered-by', 'x-content-type-options']);
   return [
+    { name: 'site headers: set once, removed, security kept', send: (port) => request(port, get('/settings')), show: headers, expected: "200 content-security-policy=default-src 'self' x-frame-options=SAMEORIGIN x-powered-by= x-content-type-options=nosniff" },
+    { name: 'route headers: its own value, its removal, the rest of the site kept', send: (port) => request(port, get('/embed/x')), show: headers, expected: '200 content-security-policy=frame-ancestors https://partner.example.com x-frame-options= x-powered-by= x-content-type-options=nosniff' },
+    { name: 'site headers on a route to the gateway', send: (port) => request(port, get('/api/v1/status')), show: headers, expected: "200 content-security-policy=default-src 'self' x-frame-options=SAMEORIGIN x-powered-by= x-content-type-options=nosniff" },
     route('/api/v1/status', '200 gateway'),
     route('/webhooks/github', '200 gateway'),
     route('/api/tasks', '200 app'),
@@ -59,9 +103,7 @@ function rows(services: Services): Row[] {
 }
 
 async function startServices(): Promise<Services> {
-  const all = () => true;
-  const none = () => false;
-  return { gateway: await startBackend(all, none), app: [await startBackend(all, none), await startBackend(all, none)], deadPort: await freePort() };
+  return { gateway: await startService(), app: [await startService(), await startService()], deadPort: await freePort() };
 }
 
 describe.runIf(haveTools).each(['nginx', 'caddy'] as const)('routing on real %s', (server) => {

@@ -33,3 +33,40 @@ describe('upstreams', () => {
     expect(plan.upstreams.map((group) => group.id)).toEqual(['backend', 'to_10_0_0_9_80', 'to_10_0_0_9_80_2']);
   });
 });
+
+describe('response headers', () => {
+  const site = (block: string) => `${BASE}headers:\n${block}`;
+  it.each([
+    ['a security header at site level', site('  set: { X-Frame-Options: DENY }\n'), /headers\.set\.X-Frame-Options: X-Frame-Options is one of the security headers \(headers\.security\); set headers\.security: false/],
+    ['a framing header', site('  set: { Content-Length: "5" }\n'), /headers\.set\.Content-Length: Content-Length belongs to the proxy and the connection/],
+    ['removing a hop-by-hop header', site('  remove: [Connection]\n'), /headers\.remove\.0: Connection belongs to the proxy/],
+    ['one name twice in other cases', site('  set: { X-A: "1", x-a: "2" }\n'), /headers\.set\.x-a: x-a is already set; one value per header/],
+    ['set and removed', site('  set: { X-A: "1" }\n  remove: [X-A]\n'), /headers\.remove\.0: X-A is already set; one value per header/],
+    ['a semicolon in a value', site('  set: { Content-Security-Policy: "default-src \'self\'; img-src *" }\n'), /headers\.set\.Content-Security-Policy: header value contains ";"; refused \(never escaped\)/],
+    ['an edge space', site('  set: { X-A: "1 " }\n'), /headers\.set\.X-A: header value starts or ends with a space/],
+    ['an empty value', site('  set: { X-A: "" }\n'), /headers\.set\.X-A: expected a header value of 1 to 1024 characters/],
+    ['a tab', site('  set: { X-A: "a\\tb" }\n'), /headers\.set\.X-A: header value contains a control/],
+    ['a name with a colon', site('  set: { "X-A:": "1" }\n'), /headers\.set\.X-A:: bad key: expected a header name/],
+    ['a route framing header', `${BASE}routes:\n  - { path: /x, headers: { remove: [Transfer-Encoding] } }\n`, /routes\.0\.headers\.remove\.0: Transfer-Encoding belongs to the proxy/],
+  ])('%s is refused', (_, yaml, message) => {
+    expect(configMessage(yaml)).toMatch(message);
+  });
+
+  it('a route may change a security header for its paths; security off frees them at site level', () => {
+    expect(configMessage(`${BASE}routes:\n  - { path: /embed/, headers: { remove: [X-Frame-Options] } }\n`)).toBe('');
+    expect(configMessage(site('  security: false\n  set: { X-Frame-Options: DENY }\n'))).toBe('');
+  });
+
+  it('the site list is security, HSTS, then set and remove; a route keeps its own changes', () => {
+    const plan = planFrom(`${BASE}tls: { mode: files, cert: /c.pem, key: /k.pem }\nheaders:\n  set: { Content-Security-Policy: "default-src 'self'" }\n  remove: [Server]\nroutes:\n  - { path: /x, headers: { set: { Cache-Control: no-store }, remove: [X-Frame-Options] } }\n`);
+    expect(plan.siteHeaders.map((op) => `${op.name}=${op.value ?? '(removed)'}`)).toEqual([
+      'X-Content-Type-Options=nosniff',
+      'X-Frame-Options=SAMEORIGIN',
+      'Referrer-Policy=no-referrer',
+      'Strict-Transport-Security=max-age=63072000',
+      "Content-Security-Policy=default-src 'self'",
+      'Server=(removed)',
+    ]);
+    expect(plan.routes[0]!.headers).toEqual([{ name: 'Cache-Control', value: 'no-store' }, { name: 'X-Frame-Options', value: null }]);
+  });
+});

@@ -41,6 +41,7 @@ function zodIssues(issues: z.core.$ZodIssue[], raw: unknown): ConfigIssue[] {
       return issue.keys.map((key) => ({ path: [...path, key], message: 'unknown key (check the spelling; `proxygen schema` lists every key)', atKey: true }));
     }
     if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) return [{ path, message: `missing required key (${issue.expected} expected)` }];
+    if (issue.code === 'invalid_key') return [{ path, message: `bad key: ${issue.issues[0]?.message ?? issue.message}`, atKey: true }];
     if (issue.code === 'invalid_value' && 'values' in issue) {
       return [{ path, message: `expected one of ${issue.values.map((x) => JSON.stringify(x)).join(', ')}` }];
     }

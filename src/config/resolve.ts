@@ -1,3 +1,4 @@
+import { headerIssues } from '../plan/headers.js';
 import { classify, matchKeys } from '../plan/match.js';
 import { PRESETS } from '../presets/index.js';
 import { configError, type ConfigIssue, type ConfigSource } from './load.js';
@@ -17,7 +18,7 @@ export interface Config {
   upstreams: NonNullable<ConfigFile['upstreams']>;
   ports: { http: number; https: number; tunnel: number };
   tls: { mode: 'acme' | 'files' | 'off'; email?: string; cert?: string; key?: string; profile: 'modern' | 'intermediate'; hsts: boolean };
-  headers: { security: boolean };
+  headers: { security: boolean; set?: Record<string, string>; remove?: string[] };
   limits: { body: string; rate_status: number };
   networks: Record<string, string[]>;
   allowlists: NonNullable<ConfigFile['allowlists']>;
@@ -119,7 +120,7 @@ function crossFieldIssues(config: Config, file: ConfigFile): ConfigIssue[] {
       issues.push({ path: route.at ? [...route.at, 'burst'] : ['preset'], message: 'burst needs rate on the same route (e.g. rate: 10/s)' });
     }
   });
-  issues.push(...upstreamIssues(config));
+  issues.push(...upstreamIssues(config), ...headersIssues(config));
   if (file.tunnel?.via === 'proxy' && !config.targets.some((t) => t === 'nginx' || t === 'caddy')) {
     issues.push({ path: ['tunnel', 'via'], message: 'tunnel.via proxy needs nginx or caddy in targets' });
   }
@@ -162,4 +163,13 @@ function upstreamIssues(config: Config): ConfigIssue[] {
     });
   }
   return issues;
+}
+
+const SECURITY_HEADER_NAMES = ['x-content-type-options', 'x-frame-options', 'referrer-policy', 'strict-transport-security'];
+
+/** The site may not fight its own security headers; a route may change them for its paths. */
+function headersIssues(config: Config): ConfigIssue[] {
+  const site = headerIssues(config.headers, config.headers.security ? SECURITY_HEADER_NAMES : []).map((issue) => ({ ...issue, path: ['headers', ...issue.path] }));
+  const routes = config.routes.flatMap((route) => headerIssues(route.headers, []).map((issue) => ({ ...issue, path: route.at ? [...route.at, 'headers', ...issue.path] : ['preset'] })));
+  return [...site, ...routes];
 }

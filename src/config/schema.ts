@@ -18,6 +18,14 @@ function described<T extends z.ZodMiniType>(schema: T, meta: { description: stri
   return schema;
 }
 
+const headerChanges = {
+  set: described(opt(z.record(v.headerName, v.headerValue)), {
+    description: 'response headers the proxy sets, one value each, replacing what the app sent',
+    examples: [{ 'Content-Security-Policy': "default-src 'self'", 'Permissions-Policy': 'camera=(), microphone=()' }],
+  }),
+  remove: described(opt(z.array(v.headerName).check(z.minLength(1), z.maxLength(32))), { description: 'response headers the app sent that the proxy drops', examples: [['X-Powered-By', 'Server']] }),
+};
+
 const route = z
   .strictObject({
     path: opt(v.urlPath),
@@ -30,6 +38,7 @@ const route = z
     burst: opt(z.int().check(z.minimum(0), z.maximum(100000))),
     allow: described(opt(z.array(v.name).check(z.minLength(1), z.maxLength(32))), { description: 'names from networks or allowlists; everyone else gets 403' }),
     upstream: described(opt(v.upstreamRef), { description: "where this route goes instead of the site's upstream: a URL or a name under upstreams:" }),
+    headers: described(opt(z.strictObject(headerChanges)), { description: "this route's response headers, on top of the site's (a name set here replaces the site's value)" }),
   })
   .check(z.refine((r) => (r.path === undefined) !== (r.paths === undefined), { message: 'give either path or paths, not both and not neither' }));
 
@@ -110,7 +119,7 @@ export const configFileSchema = z
     }),
     ports: opt(z.strictObject({ http: opt(v.port), https: opt(v.port), tunnel: described(opt(v.port), { description: 'loopback port the proxy listens on for the tunnel (tunnel.via: proxy); default 8088' }) })),
     tls: opt(tls),
-    headers: opt(z.strictObject({ security: opt(z.boolean()) })),
+    headers: opt(z.strictObject({ security: described(opt(z.boolean()), { description: 'nosniff, X-Frame-Options SAMEORIGIN, Referrer-Policy no-referrer, HSTS on TLS' }), ...headerChanges })),
     limits: opt(z.strictObject({ body: opt(v.size), rate_status: opt(z.int().check(z.minimum(400), z.maximum(599))) })),
     networks: opt(z.record(v.name, z.array(v.cidr).check(z.minLength(1), z.maxLength(4096)))),
     allowlists: opt(z.record(v.name, allowlist)),

@@ -3,6 +3,7 @@ import { isSetName } from '../config/schema.js';
 import { durationSeconds, sizeBytes } from '../config/values.js';
 import { canonicalCidr } from './cidr.js';
 import { versionAtLeast } from './version.js';
+import { headerOpsOf, type HeaderOp } from './headers.js';
 import { planUpstreams, upstreamKeyOf, type PlanUpstream } from './upstreams.js';
 import { classify, compareSpecificity, exactVariantsRegex, matchRegex, type Match } from './match.js';
 
@@ -29,6 +30,8 @@ export interface PlanRoute {
   variants?: string;
   /** The key of its group in Plan.upstreams (`site` unless the route names its own). */
   upstream: string;
+  /** The route's own response-header changes (empty: the site's apply as they are). */
+  headers: HeaderOp[];
 }
 
 export interface Allowlist {
@@ -68,8 +71,11 @@ export interface Plan {
   upstreams: PlanUpstream[];
   ports: Config['ports'];
   tls: Config['tls'];
+  /** The security headers (what verify expects); HSTS apart. */
   headers: { name: string; value: string }[];
   hsts: boolean;
+  /** Every response header the site sets or removes: security, HSTS, then headers.set/remove. */
+  siteHeaders: HeaderOp[];
   body: number;
   rateStatus: number;
   routes: PlanRoute[];
@@ -168,9 +174,12 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
       internalOnly: names.length > 0 && names.every((name) => Object.hasOwn(networks, name)),
       variants: names.length > 0 && match.kind === 'exact' ? exactVariantsRegex(match) : undefined,
       upstream: upstreamKeyOf(config, route.upstream),
+      headers: headerOpsOf(route.headers),
     };
   });
   const upstreams = planUpstreams(config);
+  const security = config.headers.security ? SECURITY_HEADERS : [];
+  const hsts = config.tls.hsts && config.tls.mode !== 'off' && config.headers.security;
   const site = upstreams[0]!;
   return {
     source,
@@ -180,8 +189,9 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
     upstreams,
     ports: config.ports,
     tls: config.tls,
-    headers: config.headers.security ? SECURITY_HEADERS : [],
-    hsts: config.tls.hsts && config.tls.mode !== 'off' && config.headers.security,
+    headers: security,
+    hsts,
+    siteHeaders: [...security, ...(hsts ? [{ name: 'Strict-Transport-Security', value: HSTS_VALUE }] : []), ...headerOpsOf(config.headers)],
     body: sizeBytes(config.limits.body),
     rateStatus: config.limits.rate_status,
     routes,

@@ -69,8 +69,10 @@ async function acmeChallengeServed({ target }: ProbeContext): Promise<Outcome> {
     : { ok: true, detail: `${response.status} on :${target.httpPort}, not redirected` };
 }
 
-function expectedHeaders(plan: Plan, https: boolean): { name: string; value: string }[] {
-  return [...plan.headers, ...(plan.hsts && https ? [{ name: 'Strict-Transport-Security', value: HSTS_VALUE }] : [])];
+/** The security headers a path should carry: a route may remove some for its own paths. */
+function expectedHeaders(plan: Plan, https: boolean, route?: PlanRoute): { name: string; value: string }[] {
+  const removed = new Set((route?.headers ?? []).filter((op) => op.value === null).map((op) => op.name.toLowerCase()));
+  return [...plan.headers, ...(plan.hsts && https ? [{ name: 'Strict-Transport-Security', value: HSTS_VALUE }] : [])].filter((h) => !removed.has(h.name.toLowerCase()));
 }
 
 function securityHeaders(ctx: ProbeContext, path: string, route?: PlanRoute): Probe {
@@ -78,8 +80,9 @@ function securityHeaders(ctx: ProbeContext, path: string, route?: PlanRoute): Pr
     name: `headers ${path}`,
     run: async () => {
       const response = await httpRequest(ctx.target, { path });
-      const missing = expectedHeaders(ctx.plan, ctx.target.https).filter((h) => !response.headers[h.name.toLowerCase()]);
-      if (!missing.length) return { ok: true, detail: `${response.status}, all ${expectedHeaders(ctx.plan, ctx.target.https).length} present` };
+      const expected = expectedHeaders(ctx.plan, ctx.target.https, route);
+      const missing = expected.filter((h) => !response.headers[h.name.toLowerCase()]);
+      if (!missing.length) return { ok: true, detail: `${response.status}, all ${expected.length} present` };
       return { ok: false, detail: `${response.status} without ${missing.map((h) => h.name).join(', ')}`, fix: route ? `nginx drops inherited add_header lines in a location that sets its own: repeat them in ${nginxLocation(route)}` : 'add the security headers to the server block (headers: { security: true })' };
     },
   };

@@ -2,7 +2,8 @@ import ambiguousPartial from '../../templates/caddy/ambiguous.hbs';
 import caddyTemplate from '../../templates/caddy/Caddyfile.hbs';
 import siteBodyPartial from '../../templates/caddy/site-body.hbs';
 import type { Match } from '../plan/match.js';
-import { CLIENT_ADDRESS_HEADERS, HSTS_VALUE, type Plan, type PlanRoute } from '../plan/plan.js';
+import type { HeaderOp } from '../plan/headers.js';
+import { CLIENT_ADDRESS_HEADERS, type Plan, type PlanRoute } from '../plan/plan.js';
 import { groupOf } from '../plan/upstreams.js';
 import { allowlistHeader, caddySize, cidrChunks, durationText, headerLines, joinLines, type OutputFile } from './format.js';
 import { partial, template } from './hbs.js';
@@ -124,15 +125,16 @@ export function renderCaddy(plan: Plan): OutputFile[] {
   const redirects = slashRedirects(plan);
   const handles: object[] = [...redirects, ...plan.routes.map((route) => handleOf(plan, route))];
   if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, refusal: null, status: 404, tooLarge: siteLimitCovers(plan) ? null : tooLarge('not_found', plan.body), body: null, timeout: null, websocket: false });
+  const headers = headerPlacement(plan);
   const content = render({
     header: [...headerLines(plan, `Caddy site for ${plan.domain}`), 'Rate limits are not enforced here: stock Caddy has no rate limiter (see README.md).'],
     globals,
     address: tlsOn ? plan.domain : `http://${plan.domain}`,
     tls: tlsArgs.length || modern ? { args: tlsArgs, modern } : null,
-    headers: [...plan.headers, ...(plan.hsts ? [{ name: 'Strict-Transport-Security', value: HSTS_VALUE }] : [])],
+    headers: headers.site,
     body: caddySize(plan.body),
     matchers: plan.routes.flatMap(siteMatchersFor),
-    handles,
+    handles: handles.map((handle, index) => ({ ...handle, ownHeaders: headers.handle(index < redirects.length ? [] : (plan.routes[index - redirects.length]?.headers ?? [])) })),
     // Written out, not Caddy's automatic redirect: that one sends any Host to https://<that host>
     // and drops a non-standard https_port from the Location.
     redirect: tlsOn ? { from: `http://${plan.domain}`, to: `https://${plan.domain}${plan.ports.https === 443 ? '' : `:${plan.ports.https}`}{uri}` } : null,
@@ -151,4 +153,17 @@ export function caddyAllowlistFiles(plan: Plan): OutputFile[] {
     content: `${allowlistHeader(plan, list, '# Owned by `proxygen refresh-allowlist`; imported inside a matcher block.')}${joinLines(cidrChunks(list.cidrs, 8).map((chunk) => chunk.join(' ')), 'remote_ip ', '')}`,
     mode: 0o644,
   }));
+}
+
+/**
+ * Deferred header handlers nest, and the outer (site-level) one writes last: a name some route
+ * changes is therefore set in every handle (the route's value, else the site's), never at site level.
+ */
+function headerPlacement(plan: Plan): { site: HeaderOp[]; handle: (own: HeaderOp[]) => HeaderOp[] } {
+  const changed = new Set(plan.routes.flatMap((route) => route.headers.map((op) => op.name.toLowerCase())));
+  const find = (ops: HeaderOp[], name: string) => ops.find((op) => op.name.toLowerCase() === name);
+  return {
+    site: plan.siteHeaders.filter((op) => !changed.has(op.name.toLowerCase())),
+    handle: (own) => [...changed].flatMap((name) => find(own, name) ?? find(plan.siteHeaders, name) ?? []),
+  };
 }

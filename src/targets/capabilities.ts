@@ -1,7 +1,7 @@
 import type { TargetName } from '../config/schema.js';
 import type { Plan, PlanRoute } from '../plan/plan.js';
 
-type Policy = 'rate' | 'allowlist' | 'body' | 'timeout' | 'headers' | 'upstream' | 'balance';
+type Policy = 'rate' | 'allowlist' | 'body' | 'timeout' | 'headers' | 'responseHeaders' | 'upstream' | 'balance';
 
 // What each target cannot enforce (absent = enforced as written). Printed by render and check
 // every time: a policy is never dropped silently.
@@ -17,6 +17,7 @@ export const GAPS: Record<TargetName, Partial<Record<Policy, string>>> = {
     body: 'not enforced by cloudflared (Cloudflare caps bodies by plan; the app must enforce its own limit)',
     timeout: 'not configurable in cloudflared ingress',
     headers: 'not added: the tunnel goes straight to the upstream, so the app must send its own security headers',
+    responseHeaders: 'not applied: cloudflared does not change response headers (use a Cloudflare Transform Rule, or the app)',
     balance: 'not balanced: an ingress rule has one service, so every request goes to the first server',
   },
   ngrok: {
@@ -24,6 +25,7 @@ export const GAPS: Record<TargetName, Partial<Record<Policy, string>>> = {
     body: 'not enforced by the ngrok agent config',
     timeout: 'not configurable in the ngrok agent config',
     headers: 'not added: the tunnel goes straight to the upstream, so the app must send its own security headers',
+    responseHeaders: 'not applied: the ngrok agent file sets no response headers here (the app must)',
     upstream: "not routed: an ngrok endpoint forwards to one upstream, so this path reaches the site's upstream (use tunnel.via: proxy)",
     balance: 'not balanced: the agent forwards every request to the first server',
   },
@@ -36,6 +38,7 @@ function routePolicies(route: PlanRoute): [Policy, string][] {
   if (route.body !== undefined) found.push(['body', 'body limit']);
   if (route.timeout !== undefined) found.push(['timeout', `timeout ${route.timeout}s`]);
   if (route.upstream !== 'site' && !route.internalOnly) found.push(['upstream', `upstream ${route.upstream}`]);
+  if (route.headers.length) found.push(['responseHeaders', `headers ${route.headers.map((op) => op.name).join(', ')}`]);
   return found;
 }
 
@@ -61,6 +64,8 @@ export function gapsFor(plan: Plan, target: TargetName): string[] {
   const lines: string[] = target === 'caddy' ? caddyTunnelGaps(plan) : [];
   if (table.headers && plan.headers.length > 0) lines.push(`security headers ${table.headers}`);
   if (table.body) lines.push(`site body limit ${table.body}`);
+  const custom = plan.siteHeaders.slice(plan.headers.length + (plan.hsts ? 1 : 0));
+  if (table.responseHeaders && custom.length) lines.push(`site headers ${custom.map((op) => op.name).join(', ')} ${table.responseHeaders}`);
   const used = new Set(plan.routes.filter((route) => !route.internalOnly).map((route) => route.upstream));
   for (const group of plan.upstreams) {
     if (table.balance && group.servers.length > 1 && (group.key === 'site' || used.has(group.key))) lines.push(`upstream ${group.label} (${group.servers.length} servers) ${table.balance}`);

@@ -1,7 +1,8 @@
 import refusalsPartial from '../../templates/nginx/refusals.hbs';
 import siteTemplate from '../../templates/nginx/site.conf.hbs';
 import type { Plan, PlanRoute } from '../plan/plan.js';
-import { CLIENT_ADDRESS_HEADERS, HSTS_VALUE } from '../plan/plan.js';
+import { mergeHeaderOps } from '../plan/headers.js';
+import { CLIENT_ADDRESS_HEADERS } from '../plan/plan.js';
 import { groupOf, type PlanUpstream } from '../plan/upstreams.js';
 import { allowlistHeader, headerLines, joinLines, nginxSize, type OutputFile } from './format.js';
 import { partial, template } from './hbs.js';
@@ -81,6 +82,8 @@ function locationsFor(plan: Plan, route: PlanRoute, zone: string | null) {
     connectionVar: upstream.connectionVar,
     upstreamTls: upstream.upstreamTls,
     stripHeaders: CLIENT_ADDRESS_HEADERS,
+    // nginx inherits add_header only into a block that has none: a route's own list is the whole list.
+    headers: route.headers.length ? mergeHeaderOps(plan.siteHeaders, route.headers) : [],
   });
   const { kind, path } = route.match;
   if (kind === 'segment') return [location('= ', path), location('', `${path}/`)];
@@ -91,7 +94,7 @@ function locationsFor(plan: Plan, route: PlanRoute, zone: string | null) {
 
 // Without a route for "/", nginx would serve its default html root; answer 404 like the other targets.
 const NOT_FOUND_FALLBACK = {
-  modifier: '', path: '/', rateZone: null, burst: 0, guarded: false, allowCidrs: [], allowIncludes: [], body: null, websocket: false, timeout: null, notFound: true, stripHeaders: [],
+  modifier: '', path: '/', rateZone: null, burst: 0, guarded: false, allowCidrs: [], allowIncludes: [], body: null, websocket: false, timeout: null, notFound: true, stripHeaders: [], headers: [],
 };
 
 function listens(plan: Plan, port: number, suffix: string): string[] {
@@ -130,7 +133,7 @@ export function renderNginx(plan: Plan): OutputFile[] {
     http2Directive: tlsOn && plan.nginx.http2Directive,
     body: nginxSize(plan.body),
     rateStatus: plan.rateStatus,
-    headers: [...plan.headers, ...(plan.hsts ? [{ name: 'Strict-Transport-Security', value: HSTS_VALUE }] : [])],
+    headers: plan.siteHeaders,
     locations,
   });
   return [{ path: nginxSiteFile(plan), content, mode: 0o644 }, ...nginxAllowlistFiles(plan)];
