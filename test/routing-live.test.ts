@@ -62,12 +62,14 @@ upstream: app
 upstreams:
   app: { servers: [${one}, ${two}, http://127.0.0.1:${services.deadPort}], max_fails: 1, fail_timeout: 30s }
   gateway: { servers: [http://127.0.0.1:${services.gateway.port}] }
+compression: true
 headers:
   set: { Content-Security-Policy: "default-src 'self'" }
   remove: [X-Powered-By]
 routes:
   - path: /embed/
     headers: { set: { Content-Security-Policy: "frame-ancestors https://partner.example.com" }, remove: [X-Frame-Options] }
+  - { path: /ws, websocket: true }
   - { path: /api/v1/, upstream: gateway }
   - { path: /webhooks/, upstream: gateway }
   - { path: /api/ }
@@ -83,6 +85,10 @@ interface Row {
   expected: string;
 }
 
+const GZIP = 'Accept-Encoding: gzip\r\n';
+const UPGRADE = `GET /ws HTTP/1.1\r\nHost: ${DOMAIN}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${GZIP}\r\n`;
+const encoding = (answer: RawAnswer) => `content-encoding=${(answer.headers['content-encoding'] ?? []).join('|')}`;
+const encodingAndVary = (answer: RawAnswer) => `${encoding(answer)} vary=${(answer.headers.vary ?? []).join('|')}`;
 const get = (target: string, more = '') => `GET ${target} HTTP/1.1\r\nHost: ${DOMAIN}\r\n${more}Connection: close\r\n\r\n`;
 const request = (port: number, head: string) => rawRequest({ port, tls: false, servername: DOMAIN, source: '127.0.0.1' }, head);
 
@@ -95,6 +101,11 @@ function rows(services: Services): Row[] {
     { name: 'site headers: set once, removed, security kept', send: (port) => request(port, get('/settings')), show: headers, expected: "200 content-security-policy=default-src 'self' x-frame-options=SAMEORIGIN x-powered-by= x-content-type-options=nosniff" },
     { name: 'route headers: its own value, its removal, the rest of the site kept', send: (port) => request(port, get('/embed/x')), show: headers, expected: '200 content-security-policy=frame-ancestors https://partner.example.com x-frame-options= x-powered-by= x-content-type-options=nosniff' },
     { name: 'site headers on a route to the gateway', send: (port) => request(port, get('/api/v1/status')), show: headers, expected: "200 content-security-policy=default-src 'self' x-frame-options=SAMEORIGIN x-powered-by= x-content-type-options=nosniff" },
+    // Compression: text answers compressed when asked for; never on the WebSocket route.
+    { name: 'text, gzip asked for', send: (port) => request(port, get('/settings', GZIP)), show: encodingAndVary, expected: '200 content-encoding=gzip vary=Accept-Encoding' },
+    { name: 'text, nothing asked for', send: (port) => request(port, get('/settings')), show: encoding, expected: '200 content-encoding=' },
+    { name: 'WebSocket route, plain GET asking for gzip', send: (port) => request(port, get('/ws', GZIP)), show: encoding, expected: '200 content-encoding=' },
+    { name: 'WebSocket upgrade asking for gzip', send: (port) => request(port, UPGRADE), show: encoding, expected: '101 content-encoding=' },
     route('/api/v1/status', '200 gateway'),
     route('/webhooks/github', '200 gateway'),
     route('/api/tasks', '200 app'),

@@ -70,3 +70,17 @@ describe('response headers', () => {
     expect(plan.routes[0]!.headers).toEqual([{ name: 'Cache-Control', value: 'no-store' }, { name: 'X-Frame-Options', value: null }]);
   });
 });
+
+describe('compression', () => {
+  it.each([
+    ['a string', `${BASE}compression: "yes"\n`, /^proxygen\.yaml:3:\d+ compression: /],
+    ['a number', `${BASE}compression: 1\n`, /^proxygen\.yaml:3:\d+ compression: /],
+  ])('%s is refused', (_, yaml, message) => {
+    expect(configMessage(yaml)).toMatch(message);
+  });
+
+  it('is off unless asked for', () => {
+    expect(planFrom(BASE).compression).toBe(false);
+    expect(planFrom(`${BASE}compression: true\n`).compression).toBe(true);
+  });
+});

@@ -20,6 +20,7 @@ export interface Config {
   tls: { mode: 'acme' | 'files' | 'off'; email?: string; cert?: string; key?: string; profile: 'modern' | 'intermediate'; hsts: boolean };
   headers: { security: boolean; set?: Record<string, string>; remove?: string[] };
   limits: { body: string; rate_status: number };
+  compression: boolean;
   networks: Record<string, string[]>;
   allowlists: NonNullable<ConfigFile['allowlists']>;
   routes: SourcedRoute[];
@@ -67,6 +68,7 @@ export function resolveConfig(file: ConfigFile, source: ConfigSource): Config {
     tls: { mode: 'acme', profile: 'intermediate', hsts: true, ...tlsIn },
     headers: { security: true, ...preset.headers, ...file.headers },
     limits: { body: '10m', rate_status: 429, ...preset.limits, ...file.limits },
+    compression: file.compression ?? preset.compression ?? false,
     networks: { ...preset.networks, ...file.networks },
     allowlists: { ...preset.allowlists, ...file.allowlists },
     routes: mergeRoutes(preset.routes ?? [], file.routes),

@@ -120,6 +120,7 @@ export const configFileSchema = z
     ports: opt(z.strictObject({ http: opt(v.port), https: opt(v.port), tunnel: described(opt(v.port), { description: 'loopback port the proxy listens on for the tunnel (tunnel.via: proxy); default 8088' }) })),
     tls: opt(tls),
     headers: opt(z.strictObject({ security: described(opt(z.boolean()), { description: 'nosniff, X-Frame-Options SAMEORIGIN, Referrer-Policy no-referrer, HSTS on TLS' }), ...headerChanges })),
+    compression: described(opt(z.boolean()), { description: 'compress text answers (nginx gzip; Caddy zstd or gzip); never on WebSocket routes', examples: [true] }),
     limits: opt(z.strictObject({ body: opt(v.size), rate_status: opt(z.int().check(z.minimum(400), z.maximum(599))) })),
     networks: opt(z.record(v.name, z.array(v.cidr).check(z.minLength(1), z.maxLength(4096)))),
     allowlists: opt(z.record(v.name, allowlist)),

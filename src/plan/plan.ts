@@ -78,6 +78,8 @@ export interface Plan {
   siteHeaders: HeaderOp[];
   body: number;
   rateStatus: number;
+  /** Compress text answers on every route but the WebSocket ones. */
+  compression: boolean;
   routes: PlanRoute[];
   allowlists: Allowlist[];
   tunnel: Config['tunnel'];
@@ -194,6 +196,7 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
     siteHeaders: [...security, ...(hsts ? [{ name: 'Strict-Transport-Security', value: HSTS_VALUE }] : []), ...headerOpsOf(config.headers)],
     body: sizeBytes(config.limits.body),
     rateStatus: config.limits.rate_status,
+    compression: config.compression,
     routes,
     allowlists: Object.entries(config.allowlists).map(([name, spec]) => ({ name, sections: spec.sections, cidrs: allowlistCidrs[name] ?? [] })),
     tunnel: config.tunnel,

@@ -48,6 +48,8 @@ function handleFor(plan: Plan, route: PlanRoute, matcher = isCatchAll(route) ? n
     status: null,
     tooLarge: siteLimitCovers(plan) && (route.body ?? plan.body) >= plan.body ? null : tooLarge(route.id, route.body ?? plan.body),
     websocket: route.websocket,
+    // Caddy's encode compresses text types only by default; never a WebSocket route.
+    encode: plan.compression && !route.websocket,
     body: route.body === undefined ? null : caddySize(route.body),
     timeout: route.timeout === undefined ? null : durationText(route.timeout),
     upstream: group.servers.join(' '),

@@ -1,7 +1,7 @@
 import type { TargetName } from '../config/schema.js';
 import type { Plan, PlanRoute } from '../plan/plan.js';
 
-type Policy = 'rate' | 'allowlist' | 'body' | 'timeout' | 'headers' | 'responseHeaders' | 'upstream' | 'balance';
+type Policy = 'rate' | 'allowlist' | 'body' | 'timeout' | 'headers' | 'responseHeaders' | 'upstream' | 'balance' | 'compression';
 
 // What each target cannot enforce (absent = enforced as written). Printed by render and check
 // every time: a policy is never dropped silently.
@@ -19,6 +19,7 @@ export const GAPS: Record<TargetName, Partial<Record<Policy, string>>> = {
     headers: 'not added: the tunnel goes straight to the upstream, so the app must send its own security headers',
     responseHeaders: 'not applied: cloudflared does not change response headers (use a Cloudflare Transform Rule, or the app)',
     balance: 'not balanced: an ingress rule has one service, so every request goes to the first server',
+    compression: "not applied by cloudflared (Cloudflare's edge compresses by the zone's own settings)",
   },
   ngrok: {
     rate: 'approximated: ngrok counts requests in 60 s sliding windows (capacity = the rate per minute, at least burst + 1)',
@@ -28,6 +29,7 @@ export const GAPS: Record<TargetName, Partial<Record<Policy, string>>> = {
     responseHeaders: 'not applied: the ngrok agent file sets no response headers here (the app must)',
     upstream: "not routed: an ngrok endpoint forwards to one upstream, so this path reaches the site's upstream (use tunnel.via: proxy)",
     balance: 'not balanced: the agent forwards every request to the first server',
+    compression: 'not applied: the ngrok agent file here does not compress answers (the app may)',
   },
 };
 
@@ -64,6 +66,7 @@ export function gapsFor(plan: Plan, target: TargetName): string[] {
   const lines: string[] = target === 'caddy' ? caddyTunnelGaps(plan) : [];
   if (table.headers && plan.headers.length > 0) lines.push(`security headers ${table.headers}`);
   if (table.body) lines.push(`site body limit ${table.body}`);
+  if (table.compression && plan.compression) lines.push(`compression ${table.compression}`);
   const custom = plan.siteHeaders.slice(plan.headers.length + (plan.hsts ? 1 : 0));
   if (table.responseHeaders && custom.length) lines.push(`site headers ${custom.map((op) => op.name).join(', ')} ${table.responseHeaders}`);
   const used = new Set(plan.routes.filter((route) => !route.internalOnly).map((route) => route.upstream));

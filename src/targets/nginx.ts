@@ -74,6 +74,7 @@ function locationsFor(plan: Plan, route: PlanRoute, zone: string | null) {
     allowIncludes: (route.access?.allowlists ?? []).map((name) => `${plan.nginx.allowlist_dir}/${name}.conf`),
     body: route.body === undefined ? null : nginxSize(route.body),
     websocket: route.websocket,
+    gzipOff: route.websocket && plan.compression,
     timeout: route.timeout === undefined ? null : `${route.timeout}s`,
     notFound: false,
     protoVar: upstream.protoVar,
@@ -94,7 +95,7 @@ function locationsFor(plan: Plan, route: PlanRoute, zone: string | null) {
 
 // Without a route for "/", nginx would serve its default html root; answer 404 like the other targets.
 const NOT_FOUND_FALLBACK = {
-  modifier: '', path: '/', rateZone: null, burst: 0, guarded: false, allowCidrs: [], allowIncludes: [], body: null, websocket: false, timeout: null, notFound: true, stripHeaders: [], headers: [],
+  modifier: '', path: '/', rateZone: null, burst: 0, guarded: false, allowCidrs: [], allowIncludes: [], body: null, websocket: false, gzipOff: false, timeout: null, notFound: true, stripHeaders: [], headers: [],
 };
 
 function listens(plan: Plan, port: number, suffix: string): string[] {
@@ -133,6 +134,7 @@ export function renderNginx(plan: Plan): OutputFile[] {
     http2Directive: tlsOn && plan.nginx.http2Directive,
     body: nginxSize(plan.body),
     rateStatus: plan.rateStatus,
+    compression: plan.compression,
     headers: plan.siteHeaders,
     locations,
   });
