@@ -10,6 +10,11 @@ upstreams:
     servers:
       - {server}
     fail_timeout: {failtimeout}
+redirects:
+  - from: {redirectfrom}
+    to: {redirectto}
+  - from: /elsewhere
+    to: {redirecturl}
 headers:
   set:
     {headername}: "x"
@@ -30,6 +35,9 @@ const KEYS: { slot: string; valid: string; path: string }[] = [
   { slot: 'server', valid: 'http://127.0.0.1:9090', path: 'upstreams.api.servers.0' },
   { slot: 'failtimeout', valid: '30s', path: 'upstreams.api.fail_timeout' },
   { slot: 'routeupstream', valid: 'api', path: 'routes.0.upstream' },
+  { slot: 'redirectfrom', valid: '/old/', path: 'redirects.0.from' },
+  { slot: 'redirectto', valid: '/new/', path: 'redirects.0.to' },
+  { slot: 'redirecturl', valid: 'https://docs.example.com/x', path: 'redirects.1.to' },
   { slot: 'headername', valid: 'X-Name', path: 'headers.set.X-Name' },
   { slot: 'headervalue', valid: "default-src 'self'", path: 'headers.set.X-A' },
   { slot: 'removename', valid: 'X-Powered-By', path: 'headers.remove.0' },

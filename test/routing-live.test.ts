@@ -63,6 +63,10 @@ upstreams:
   app: { servers: [${one}, ${two}, http://127.0.0.1:${services.deadPort}], max_fails: 1, fail_timeout: 30s }
   gateway: { servers: [http://127.0.0.1:${services.gateway.port}] }
 compression: true
+www: redirect
+redirects:
+  - { from: /old/, to: /new/ }
+  - { from: /docs, to: "https://docs.example.com/pilot/", status: 302 }
 headers:
   set: { Content-Security-Policy: "default-src 'self'" }
   remove: [X-Powered-By]
@@ -85,6 +89,7 @@ interface Row {
   expected: string;
 }
 
+const location = (answer: RawAnswer) => (answer.headers.location ?? []).join('|');
 const GZIP = 'Accept-Encoding: gzip\r\n';
 const UPGRADE = `GET /ws HTTP/1.1\r\nHost: ${DOMAIN}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${GZIP}\r\n`;
 const encoding = (answer: RawAnswer) => `content-encoding=${(answer.headers['content-encoding'] ?? []).join('|')}`;
@@ -106,6 +111,12 @@ function rows(services: Services): Row[] {
     { name: 'text, nothing asked for', send: (port) => request(port, get('/settings')), show: encoding, expected: '200 content-encoding=' },
     { name: 'WebSocket route, plain GET asking for gzip', send: (port) => request(port, get('/ws', GZIP)), show: encoding, expected: '200 content-encoding=' },
     { name: 'WebSocket upgrade asking for gzip', send: (port) => request(port, UPGRADE), show: encoding, expected: '101 content-encoding=' },
+    // Redirects: exact paths, query kept; the www name to the domain.
+    { name: 'redirect with a query', send: (port) => request(port, get('/old/?a=1&b=2')), show: location, expected: '301 /new/?a=1&b=2' },
+    { name: 'redirect without a query', send: (port) => request(port, get('/old/')), show: location, expected: '301 /new/' },
+    { name: 'below a redirected path: not redirected', send: (port) => request(port, get('/old/x')), show: location, expected: '200 ' },
+    { name: 'redirect elsewhere, 302', send: (port) => request(port, get('/docs')), show: location, expected: '302 https://docs.example.com/pilot/' },
+    { name: 'www name: to the domain, target kept', send: (port) => request(port, get('/a/b?c=1').replace(`Host: ${DOMAIN}`, `Host: www.${DOMAIN}`)), show: location, expected: `301 http://${DOMAIN}:PORT/a/b?c=1` },
     route('/api/v1/status', '200 gateway'),
     route('/webhooks/github', '200 gateway'),
     route('/api/tasks', '200 app'),
@@ -143,7 +154,7 @@ describe.runIf(haveTools).each(['nginx', 'caddy'] as const)('routing on real %s'
     for (const row of rows(services)) {
       const answer = await row.send(port);
       await new Promise((resolve) => setTimeout(resolve, 5));
-      answers[row.name] = `${answer.status}${row.show ? ` ${row.show(answer)}` : ''}`;
+      answers[row.name] = `${answer.status}${row.show ? ` ${row.show(answer).replaceAll(`:${port}/`, ':PORT/')}` : ''}`;
       expected[row.name] = row.expected;
     }
     expect(answers).toEqual(expected);

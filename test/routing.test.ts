@@ -84,3 +84,33 @@ describe('compression', () => {
     expect(planFrom(`${BASE}compression: true\n`).compression).toBe(true);
   });
 });
+
+describe('redirects and www', () => {
+  it.each([
+    ['a glob', `${BASE}redirects:\n  - { from: /old/*/x, to: /new/ }\n`, /redirects\.0\.from: a redirect matches one exact path; "\*" is not allowed here/],
+    ['a path a route matches exactly', `${BASE}routes:\n  - { path: /old }\nredirects:\n  - { from: /old, to: /new }\n`, /redirects\.0\.from: a route already matches \/old exactly/],
+    ['one path twice', `${BASE}redirects:\n  - { from: /a, to: /b }\n  - { from: /a, to: /c }\n`, /redirects\.1\.from: \/a is redirected twice/],
+    ['to itself', `${BASE}redirects:\n  - { from: /a, to: /a }\n`, /redirects\.0\.to: redirects to itself/],
+    ['a status that is no redirect', `${BASE}redirects:\n  - { from: /a, to: /b, status: 200 }\n`, /redirects\.0\.status: /],
+    ['a relative target', `${BASE}redirects:\n  - { from: /a, to: b }\n`, /redirects\.0\.to: a path starts with "\/"/],
+    ['a target with a query', `${BASE}redirects:\n  - { from: /a, to: "/b?x=1" }\n`, /redirects\.0\.to: path segment "b\?x=1"/],
+    ['a foreign scheme', `${BASE}redirects:\n  - { from: /a, to: "javascript://x/" }\n`, /redirects\.0\.to: a path starts with "\/"/],
+    ['an upper-case host', `${BASE}redirects:\n  - { from: /a, to: "https://Docs.example.com/" }\n`, /redirects\.0\.to: redirect host: host names are lowercase here/],
+    ['a port out of range', `${BASE}redirects:\n  - { from: /a, to: "https://docs.example.com:70000/" }\n`, /redirects\.0\.to: port must be 1-65535/],
+    ['www: yes', `${BASE}www: yes\n`, /www: expected one of "redirect", "none"/],
+  ])('%s is refused', (_, yaml, message) => {
+    expect(configMessage(yaml)).toMatch(message);
+  });
+
+  it.each([
+    ['a.example.com', 'www.a.example.com'],
+    ['www.example.com', 'example.com'],
+  ])('www: redirect on %s serves %s', (domain, other) => {
+    expect(planFrom(`domain: ${domain}\nupstream: http://127.0.0.1:8080\nwww: redirect\n`).www).toBe(other);
+  });
+
+  it('301 unless told; a bare host is its root', () => {
+    const plan = planFrom(`${BASE}redirects:\n  - { from: /a, to: "https://docs.example.com" }\n`);
+    expect(plan.redirects).toEqual([{ from: '/a', to: 'https://docs.example.com', status: 301 }]);
+  });
+});

@@ -1,8 +1,8 @@
-import { headerIssues } from '../plan/headers.js';
 import { classify, matchKeys } from '../plan/match.js';
 import { PRESETS } from '../presets/index.js';
 import { configError, type ConfigIssue, type ConfigSource } from './load.js';
 import type { KeyPath } from './locate.js';
+import { routingIssues } from './routing-checks.js';
 import { isSetName, TARGET_NAMES, type ConfigFile, type PresetName, type RouteInput, type TargetName } from './schema.js';
 
 /** A route after presets are applied, with where it came from for error messages. */
@@ -21,6 +21,8 @@ export interface Config {
   headers: { security: boolean; set?: Record<string, string>; remove?: string[] };
   limits: { body: string; rate_status: number };
   compression: boolean;
+  redirects: { from: string; to: string; status: 301 | 302 | 307 | 308 }[];
+  www: 'redirect' | 'none';
   networks: Record<string, string[]>;
   allowlists: NonNullable<ConfigFile['allowlists']>;
   routes: SourcedRoute[];
@@ -69,6 +71,8 @@ export function resolveConfig(file: ConfigFile, source: ConfigSource): Config {
     headers: { security: true, ...preset.headers, ...file.headers },
     limits: { body: '10m', rate_status: 429, ...preset.limits, ...file.limits },
     compression: file.compression ?? preset.compression ?? false,
+    redirects: (file.redirects ?? preset.redirects ?? []).map((r) => ({ ...r, status: r.status ?? 301 })),
+    www: file.www ?? preset.www ?? 'none',
     networks: { ...preset.networks, ...file.networks },
     allowlists: { ...preset.allowlists, ...file.allowlists },
     routes: mergeRoutes(preset.routes ?? [], file.routes),
@@ -122,7 +126,7 @@ function crossFieldIssues(config: Config, file: ConfigFile): ConfigIssue[] {
       issues.push({ path: route.at ? [...route.at, 'burst'] : ['preset'], message: 'burst needs rate on the same route (e.g. rate: 10/s)' });
     }
   });
-  issues.push(...upstreamIssues(config), ...headersIssues(config));
+  issues.push(...routingIssues(config, new Set(config.routes.flatMap(routeKeys))));
   if (file.tunnel?.via === 'proxy' && !config.targets.some((t) => t === 'nginx' || t === 'caddy')) {
     issues.push({ path: ['tunnel', 'via'], message: 'tunnel.via proxy needs nginx or caddy in targets' });
   }
@@ -146,32 +150,3 @@ function crossFieldIssues(config: Config, file: ConfigFile): ConfigIssue[] {
   return issues;
 }
 
-const isUpstreamName = (value: string) => !value.includes(':');
-
-/** Names that exist, and servers of one scheme each (a proxy_pass names one scheme). */
-function upstreamIssues(config: Config): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  const known = Object.keys(config.upstreams).join(', ') || 'none defined';
-  const unknown = (name: string) => `unknown upstream "${name}"; define it under upstreams: (known: ${known}) or give a URL`;
-  if (isUpstreamName(config.upstream) && !Object.hasOwn(config.upstreams, config.upstream)) issues.push({ path: ['upstream'], message: unknown(config.upstream) });
-  config.routes.forEach((route) => {
-    if (route.upstream && isUpstreamName(route.upstream) && !Object.hasOwn(config.upstreams, route.upstream)) issues.push({ path: route.at ? [...route.at, 'upstream'] : ['preset'], message: unknown(route.upstream) });
-  });
-  for (const [name, set] of Object.entries(config.upstreams)) {
-    const schemes = new Set(set.servers.map((server) => server.split('://')[0]));
-    if (schemes.size > 1) issues.push({ path: ['upstreams', name, 'servers'], message: 'servers of one upstream must share one scheme (all http:// or all https://)' });
-    set.servers.forEach((server, index) => {
-      if (set.servers.indexOf(server) !== index) issues.push({ path: ['upstreams', name, 'servers', index], message: `${server} is listed twice` });
-    });
-  }
-  return issues;
-}
-
-const SECURITY_HEADER_NAMES = ['x-content-type-options', 'x-frame-options', 'referrer-policy', 'strict-transport-security'];
-
-/** The site may not fight its own security headers; a route may change them for its paths. */
-function headersIssues(config: Config): ConfigIssue[] {
-  const site = headerIssues(config.headers, config.headers.security ? SECURITY_HEADER_NAMES : []).map((issue) => ({ ...issue, path: ['headers', ...issue.path] }));
-  const routes = config.routes.flatMap((route) => headerIssues(route.headers, []).map((issue) => ({ ...issue, path: route.at ? [...route.at, 'headers', ...issue.path] : ['preset'] })));
-  return [...site, ...routes];
-}

@@ -48,6 +48,12 @@ const upstreamSet = z.strictObject({
   fail_timeout: described(opt(v.duration), { description: 'the window for max_fails and how long a failed server is left out (default 10s)' }),
 });
 
+const redirect = z.strictObject({
+  from: described(v.urlPath, { description: 'the exact path redirected (no "*"); its query is kept', examples: ['/old/'] }),
+  to: v.redirectTarget,
+  status: described(opt(z.union([z.literal(301), z.literal(302), z.literal(307), z.literal(308)])), { description: '301 (default), 302, 307 or 308', examples: [301] }),
+});
+
 const tls = z.strictObject({
   mode: opt(z.enum(['acme', 'files', 'off'])),
   email: opt(v.email),
@@ -120,6 +126,14 @@ export const configFileSchema = z
     ports: opt(z.strictObject({ http: opt(v.port), https: opt(v.port), tunnel: described(opt(v.port), { description: 'loopback port the proxy listens on for the tunnel (tunnel.via: proxy); default 8088' }) })),
     tls: opt(tls),
     headers: opt(z.strictObject({ security: described(opt(z.boolean()), { description: 'nosniff, X-Frame-Options SAMEORIGIN, Referrer-Policy no-referrer, HSTS on TLS' }), ...headerChanges })),
+    redirects: described(opt(z.array(redirect).check(z.maxLength(256))), {
+      description: 'exact paths answered with a redirect before any route',
+      examples: [[{ from: '/old/', to: '/new/', status: 301 }]],
+    }),
+    www: described(opt(z.enum(['redirect', 'none'])), {
+      description: 'redirect: the other name (www.<domain>, or the apex when domain starts with www.) answers 301 to domain; default none',
+      examples: ['redirect'],
+    }),
     compression: described(opt(z.boolean()), { description: 'compress text answers (nginx gzip; Caddy zstd or gzip); never on WebSocket routes', examples: [true] }),
     limits: opt(z.strictObject({ body: opt(v.size), rate_status: opt(z.int().check(z.minimum(400), z.maximum(599))) })),
     networks: opt(z.record(v.name, z.array(v.cidr).check(z.minLength(1), z.maxLength(4096)))),

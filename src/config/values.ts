@@ -129,6 +129,23 @@ export const headerValue = z.string().check(
   }),
 ).register(z.globalRegistry, { examples: ["default-src 'self'", 'camera=(), microphone=()'] });
 
+/** Where a redirect sends: a path on this site, or an absolute http(s) URL; no "*", no query. */
+export const redirectTarget = z.string().check(
+  z.superRefine((value, ctx) => {
+    const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+    const absolute = /^https?:\/\/([^/:]+)(?::([0-9]{1,5}))?(\/.*)?$/.exec(value);
+    const path = absolute ? (absolute[3] ?? '/') : value;
+    if (absolute) {
+      const host = hostName.safeParse(absolute[1]);
+      if (!host.success) return fail(`redirect host: ${host.error.issues[0]!.message}`);
+      if (absolute[2] !== undefined && (Number(absolute[2]) < 1 || Number(absolute[2]) > 65535)) return fail('port must be 1-65535');
+    }
+    if (path.includes('*')) return fail('a redirect target has no "*"');
+    const checked = urlPath.safeParse(path);
+    if (!checked.success) fail(checked.error.issues[0]!.message);
+  }),
+).register(z.globalRegistry, { description: 'a path on this site or an absolute http(s) URL; the query is kept', examples: ['/new/', 'https://docs.example.com/pilot/'] });
+
 export const port = z.int().check(z.minimum(1), z.maximum(65535));
 export const version = z.string().check(z.regex(/^[0-9]{1,2}\.[0-9]{1,3}(\.[0-9]{1,3})?$/, 'expected a version such as "1.22" or "1.25.3"'));
 export const tunnelName = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a tunnel name or UUID (letters, digits, . _ -)'));

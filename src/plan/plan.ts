@@ -1,4 +1,5 @@
 import { routePaths, type Config } from '../config/resolve.js';
+import { wwwOther } from '../config/routing-checks.js';
 import { isSetName } from '../config/schema.js';
 import { durationSeconds, sizeBytes } from '../config/values.js';
 import { canonicalCidr } from './cidr.js';
@@ -80,6 +81,10 @@ export interface Plan {
   rateStatus: number;
   /** Compress text answers on every route but the WebSocket ones. */
   compression: boolean;
+  /** Exact paths answered with a redirect before any route; the query is kept. */
+  redirects: Config['redirects'];
+  /** `www: redirect`: the other name, which answers a 301 to the domain. */
+  www: string | null;
   routes: PlanRoute[];
   allowlists: Allowlist[];
   tunnel: Config['tunnel'];
@@ -197,6 +202,8 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
     body: sizeBytes(config.limits.body),
     rateStatus: config.limits.rate_status,
     compression: config.compression,
+    redirects: config.redirects,
+    www: config.www === 'redirect' ? wwwOther(config.domain) : null,
     routes,
     allowlists: Object.entries(config.allowlists).map(([name, spec]) => ({ name, sections: spec.sections, cidrs: allowlistCidrs[name] ?? [] })),
     tunnel: config.tunnel,

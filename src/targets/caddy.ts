@@ -5,7 +5,7 @@ import type { Match } from '../plan/match.js';
 import type { HeaderOp } from '../plan/headers.js';
 import { CLIENT_ADDRESS_HEADERS, type Plan, type PlanRoute } from '../plan/plan.js';
 import { groupOf } from '../plan/upstreams.js';
-import { allowlistHeader, caddySize, cidrChunks, durationText, headerLines, joinLines, type OutputFile } from './format.js';
+import { allowlistHeader, siteOrigin, caddySize, cidrChunks, durationText, headerLines, joinLines, type OutputFile } from './format.js';
 import { partial, template } from './hbs.js';
 
 partial('caddyAmbiguous', ambiguousPartial);
@@ -75,6 +75,11 @@ const tooLarge = (id: string, bytes: number) => ({ name: `${id}_too_large`, byte
  */
 const siteLimitCovers = (plan: Plan) => plan.routes.every((route) => route.body === undefined || route.body <= plan.body);
 
+/** `redirects:` first, so they win over every route as nginx's `location =` does. */
+function explicitRedirects(plan: Plan) {
+  return plan.redirects.map((r, index) => ({ matcher: r.from, redirect: { name: `redirect_${index + 1}_query`, to: r.to, code: r.status }, tooLarge: null, refusal: null, status: null, body: null, timeout: null, websocket: false }));
+}
+
 /**
  * nginx answers `/api` with a 301 to `/api/` when `location /api/` proxies (before any regex
  * location); Caddy gets the same rule so both targets behave alike.
@@ -83,7 +88,7 @@ function slashRedirects(plan: Plan) {
   const exact = new Set(plan.routes.filter((r) => r.match.kind === 'exact' || r.match.kind === 'segment').map((r) => r.match.path));
   return plan.routes
     .filter((r) => r.match.kind === 'prefix' && r.match.path !== '/' && !exact.has(r.match.path.slice(0, -1)))
-    .map((r) => ({ matcher: r.match.path.slice(0, -1), redirect: { name: `${r.id}_query`, to: r.match.path }, tooLarge: null, refusal: null, status: null, body: null, timeout: null, websocket: false }));
+    .map((r) => ({ matcher: r.match.path.slice(0, -1), redirect: { name: `${r.id}_query`, to: r.match.path, code: 'permanent' }, tooLarge: null, refusal: null, status: null, body: null, timeout: null, websocket: false }));
 }
 
 // A guarded exact path is matched with its variants (the regex matches the path itself too): a
@@ -124,7 +129,7 @@ export function renderCaddy(plan: Plan): OutputFile[] {
   ];
   const tlsArgs = plan.tls.mode === 'files' ? [plan.tls.cert!, plan.tls.key!] : [];
   const modern = tlsOn && plan.tls.profile === 'modern';
-  const redirects = slashRedirects(plan);
+  const redirects = [...explicitRedirects(plan), ...slashRedirects(plan)];
   const handles: object[] = [...redirects, ...plan.routes.map((route) => handleOf(plan, route))];
   if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, refusal: null, status: 404, tooLarge: siteLimitCovers(plan) ? null : tooLarge('not_found', plan.body), body: null, timeout: null, websocket: false });
   const headers = headerPlacement(plan);
@@ -142,6 +147,7 @@ export function renderCaddy(plan: Plan): OutputFile[] {
     redirect: tlsOn ? { from: `http://${plan.domain}`, to: `https://${plan.domain}${plan.ports.https === 443 ? '' : `:${plan.ports.https}`}{uri}` } : null,
     tlsOn,
     domain: plan.domain,
+    www: plan.www ? { host: plan.www, to: siteOrigin(plan) } : null,
     tunnel: tunnelOf(plan),
     siteTooLarge: siteLimitCovers(plan) ? plan.body : null,
   });

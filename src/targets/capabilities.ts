@@ -1,7 +1,7 @@
 import type { TargetName } from '../config/schema.js';
 import type { Plan, PlanRoute } from '../plan/plan.js';
 
-type Policy = 'rate' | 'allowlist' | 'body' | 'timeout' | 'headers' | 'responseHeaders' | 'upstream' | 'balance' | 'compression';
+type Policy = 'rate' | 'allowlist' | 'body' | 'timeout' | 'headers' | 'responseHeaders' | 'upstream' | 'balance' | 'compression' | 'redirect';
 
 // What each target cannot enforce (absent = enforced as written). Printed by render and check
 // every time: a policy is never dropped silently.
@@ -20,6 +20,7 @@ export const GAPS: Record<TargetName, Partial<Record<Policy, string>>> = {
     responseHeaders: 'not applied: cloudflared does not change response headers (use a Cloudflare Transform Rule, or the app)',
     balance: 'not balanced: an ingress rule has one service, so every request goes to the first server',
     compression: "not applied by cloudflared (Cloudflare's edge compresses by the zone's own settings)",
+    redirect: 'not applied: cloudflared cannot answer with a redirect, so the request reaches the app (use a Cloudflare redirect rule)',
   },
   ngrok: {
     rate: 'approximated: ngrok counts requests in 60 s sliding windows (capacity = the rate per minute, at least burst + 1)',
@@ -30,6 +31,7 @@ export const GAPS: Record<TargetName, Partial<Record<Policy, string>>> = {
     upstream: "not routed: an ngrok endpoint forwards to one upstream, so this path reaches the site's upstream (use tunnel.via: proxy)",
     balance: 'not balanced: the agent forwards every request to the first server',
     compression: 'not applied: the ngrok agent file here does not compress answers (the app may)',
+    redirect: 'not applied: the request reaches the app (the agent file here answers no redirects)',
   },
 };
 
@@ -60,13 +62,16 @@ function caddyTunnelGaps(plan: Plan): string[] {
 
 /** One line per policy the target cannot enforce as written. */
 export function gapsFor(plan: Plan, target: TargetName): string[] {
+  // A tunnel serves the domain only (ngrok: its own domain): the other name needs DNS to the proxy.
+  const www = plan.www && (target === 'cloudflared' || target === 'ngrok') ? [`www redirect: ${plan.www} is not routed through the tunnel (point its DNS at the proxy)`] : [];
   // Delivering to the proxy, a tunnel leaves every policy to it (its gaps are listed under it).
-  if (plan.tunnelIn && (target === 'cloudflared' || target === 'ngrok')) return [];
+  if (plan.tunnelIn && (target === 'cloudflared' || target === 'ngrok')) return www;
   const table = GAPS[target];
-  const lines: string[] = target === 'caddy' ? caddyTunnelGaps(plan) : [];
+  const lines: string[] = [...www, ...(target === 'caddy' ? caddyTunnelGaps(plan) : [])];
   if (table.headers && plan.headers.length > 0) lines.push(`security headers ${table.headers}`);
   if (table.body) lines.push(`site body limit ${table.body}`);
   if (table.compression && plan.compression) lines.push(`compression ${table.compression}`);
+  if (table.redirect) lines.push(...plan.redirects.map((r) => `redirect ${r.from} -> ${r.to} ${table.redirect}`));
   const custom = plan.siteHeaders.slice(plan.headers.length + (plan.hsts ? 1 : 0));
   if (table.responseHeaders && custom.length) lines.push(`site headers ${custom.map((op) => op.name).join(', ')} ${table.responseHeaders}`);
   const used = new Set(plan.routes.filter((route) => !route.internalOnly).map((route) => route.upstream));

@@ -4,7 +4,7 @@ import type { Plan, PlanRoute } from '../plan/plan.js';
 import { mergeHeaderOps } from '../plan/headers.js';
 import { CLIENT_ADDRESS_HEADERS } from '../plan/plan.js';
 import { groupOf, type PlanUpstream } from '../plan/upstreams.js';
-import { allowlistHeader, headerLines, joinLines, nginxSize, type OutputFile } from './format.js';
+import { allowlistHeader, headerLines, joinLines, nginxSize, siteOrigin, type OutputFile } from './format.js';
 import { partial, template } from './hbs.js';
 
 partial('refusals', refusalsPartial);
@@ -137,6 +137,8 @@ export function renderNginx(plan: Plan): OutputFile[] {
     compression: plan.compression,
     headers: plan.siteHeaders,
     locations,
+    redirects: plan.redirects,
+    www: plan.www ? { host: plan.www, to: siteOrigin(plan), listen: tlsOn ? [...listens(plan, plan.ports.http, ''), ...listens(plan, plan.ports.https, plan.nginx.http2Directive ? ' ssl' : ' ssl http2')] : listens(plan, plan.ports.http, '') } : null,
   });
   return [{ path: nginxSiteFile(plan), content, mode: 0o644 }, ...nginxAllowlistFiles(plan)];
 }

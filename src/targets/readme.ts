@@ -21,7 +21,7 @@ const INSTALL: Record<TargetName, (plan: Plan) => { path: string; text: string }
     text: [
       `Copy to \`/etc/nginx/conf.d/${plan.domain}.conf\` and the allowlists to \`/etc/nginx/${plan.nginx.allowlist_dir}/\` (the include path is relative to nginx's configuration directory).`,
       plan.tls.mode === 'acme'
-        ? `Get the certificate first: \`sudo mkdir -p /var/www/letsencrypt && sudo certbot certonly --webroot -w /var/www/letsencrypt -d ${plan.domain}\` (or \`--standalone\` before nginx runs).`
+        ? `Get the certificate first: \`sudo mkdir -p /var/www/letsencrypt && sudo certbot certonly --webroot -w /var/www/letsencrypt -d ${plan.domain}${plan.www ? ` -d ${plan.www}` : ''}\` (or \`--standalone\` before nginx runs).`
         : '',
       'Then `sudo nginx -t && sudo systemctl reload nginx`.',
     ].filter(Boolean).join('\n'),
@@ -47,6 +47,8 @@ function policyText(route: PlanRoute): string {
     route.rate ? `${route.rate.count}/${route.rate.per}${route.rate.burst ? ` burst ${route.rate.burst}` : ''}` : '',
     route.timeout !== undefined ? `timeout ${route.timeout}s` : '',
     route.body !== undefined ? `body ${route.body} B` : '',
+    route.upstream !== 'site' ? `to ${route.upstream}` : '',
+    route.headers.length ? `headers ${route.headers.map((op) => (op.value === null ? `-${op.name}` : op.name)).join(' ')}` : '',
   ].filter(Boolean);
   return parts.join(', ') || 'proxied';
 }
