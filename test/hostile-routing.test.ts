@@ -28,6 +28,9 @@ routes:
       set:
         X-B: {routevalue}
       remove: [{routeremove}]
+    auth:
+      basic: {authbasic}
+      caddy_file: {authcaddy}
 `;
 
 const KEYS: { slot: string; valid: string; path: string }[] = [
@@ -43,6 +46,8 @@ const KEYS: { slot: string; valid: string; path: string }[] = [
   { slot: 'removename', valid: 'X-Powered-By', path: 'headers.remove.0' },
   { slot: 'routevalue', valid: 'no-store', path: 'routes.0.headers.set.X-B' },
   { slot: 'routeremove', valid: 'Server', path: 'routes.0.headers.remove.0' },
+  { slot: 'authbasic', valid: '/etc/nginx/htpasswd/api', path: 'routes.0.auth.basic' },
+  { slot: 'authcaddy', valid: '/etc/caddy/api.users', path: 'routes.0.auth.caddy_file' },
 ];
 
 const HOSTILE = ['\n', '\r', ';', '{', '}', '"', "'", '#', '$', '`', '\0', 'é', ' ', '\\'];

@@ -1,4 +1,5 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,15 +26,18 @@ interface Services {
   gateway: Service;
   app: Service[];
   deadPort: number;
+  /** Authorization headers that reached any service. */
+  authorization: string[];
 }
 
 const PAGE = `<!doctype html><title>stand-in</title>${'<p>a stand-in page, long enough to be worth compressing</p>'.repeat(40)}`;
 
 /** A stand-in service: a text page with headers of its own that the proxy must replace or drop; WebSocket echo. */
-async function startService(): Promise<Service> {
+async function startService(authorization: string[]): Promise<Service> {
   const seen: string[] = [];
   const server = createServer((request, response) => {
     seen.push(request.url ?? '');
+    if (request.headers.authorization) authorization.push(request.headers.authorization);
     request.resume();
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'x-powered-by': 'stand-in', 'x-frame-options': 'DENY', 'content-security-policy': 'default-src *' }).end(PAGE);
   });
@@ -52,7 +56,14 @@ async function startService(): Promise<Service> {
   };
 }
 
-function configText(services: Services, http: number): string {
+// A published test password, bcrypt at the lowest cost so each check stays cheap.
+const USER = 'ops';
+const PASSWORD = 'open-sesame';
+const HASH = '$2b$04$EGweW3yFyn3D9A47VQeWj.JJLpVnnHRtxwLLUYvG5M06SePqOyKJy';
+const INSIDE = '127.0.0.2';
+
+function configText(services: Services, http: number, dir: string): string {
+  const auth = `{ basic: ${join(dir, 'htpasswd')}, caddy_file: ${join(dir, 'users')} }`;
   const [one, two] = services.app.map((backend) => `http://127.0.0.1:${backend.port}`);
   return `domain: ${DOMAIN}
 ports: { http: ${http}, https: ${http + 1} }
@@ -70,7 +81,11 @@ redirects:
 headers:
   set: { Content-Security-Policy: "default-src 'self'" }
   remove: [X-Powered-By]
+networks:
+  inside: [${INSIDE}/32]
 routes:
+  - { path: /admin/, auth: ${auth} }
+  - { path: /metrics, exact: true, allow: [inside], auth: ${auth} }
   - path: /embed/
     headers: { set: { Content-Security-Policy: "frame-ancestors https://partner.example.com" }, remove: [X-Frame-Options] }
   - { path: /ws, websocket: true }
@@ -95,7 +110,8 @@ const UPGRADE = `GET /ws HTTP/1.1\r\nHost: ${DOMAIN}\r\nUpgrade: websocket\r\nCo
 const encoding = (answer: RawAnswer) => `content-encoding=${(answer.headers['content-encoding'] ?? []).join('|')}`;
 const encodingAndVary = (answer: RawAnswer) => `${encoding(answer)} vary=${(answer.headers.vary ?? []).join('|')}`;
 const get = (target: string, more = '') => `GET ${target} HTTP/1.1\r\nHost: ${DOMAIN}\r\n${more}Connection: close\r\n\r\n`;
-const request = (port: number, head: string) => rawRequest({ port, tls: false, servername: DOMAIN, source: '127.0.0.1' }, head);
+const request = (port: number, head: string, source = '127.0.0.1') => rawRequest({ port, tls: false, servername: DOMAIN, source }, head);
+const basic = (user: string, password: string) => `Authorization: Basic ${Buffer.from(`${user}:${password}`).toString('base64')}\r\n`;
 
 function rows(services: Services): Row[] {
   const who = (path: string) => (services.gateway.seen.includes(path) ? 'gateway' : services.app.some((a) => a.seen.includes(path)) ? 'app' : 'nobody');
@@ -117,6 +133,15 @@ function rows(services: Services): Row[] {
     { name: 'below a redirected path: not redirected', send: (port) => request(port, get('/old/x')), show: location, expected: '200 ' },
     { name: 'redirect elsewhere, 302', send: (port) => request(port, get('/docs')), show: location, expected: '302 https://docs.example.com/pilot/' },
     { name: 'www name: to the domain, target kept', send: (port) => request(port, get('/a/b?c=1').replace(`Host: ${DOMAIN}`, `Host: www.${DOMAIN}`)), show: location, expected: `301 http://${DOMAIN}:PORT/a/b?c=1` },
+    // Basic auth: 401 without a password or with a wrong one, 200 with it (the app never sees it);
+    // with an allow list, either one admits.
+    { name: 'auth: no password', send: (port) => request(port, get('/admin/x')), expected: '401' },
+    { name: 'auth: a wrong password', send: (port) => request(port, get('/admin/x', basic(USER, 'guess'))), expected: '401' },
+    { name: 'auth: the password', send: (port) => request(port, get('/admin/y', basic(USER, PASSWORD))), show: () => `${who('/admin/y')} authorization=${services.authorization.join('|')}`, expected: '200 app authorization=' },
+    { name: 'auth or allow: a listed address without a password', send: (port) => request(port, get('/metrics'), INSIDE), expected: '200' },
+    { name: 'auth or allow: another address without a password', send: (port) => request(port, get('/metrics')), expected: '401' },
+    { name: 'auth or allow: another address with the password', send: (port) => request(port, get('/metrics', basic(USER, PASSWORD))), expected: '200' },
+    { name: 'auth or allow: a variant of the exact path', send: (port) => request(port, get('/metrics/')), expected: '401' },
     route('/api/v1/status', '200 gateway'),
     route('/webhooks/github', '200 gateway'),
     route('/api/tasks', '200 app'),
@@ -125,7 +150,8 @@ function rows(services: Services): Row[] {
 }
 
 async function startServices(): Promise<Services> {
-  return { gateway: await startService(), app: [await startService(), await startService()], deadPort: await freePort() };
+  const authorization: string[] = [];
+  return { gateway: await startService(authorization), app: [await startService(authorization), await startService(authorization)], deadPort: await freePort(), authorization };
 }
 
 describe.runIf(haveTools).each(['nginx', 'caddy'] as const)('routing on real %s', (server) => {
@@ -139,7 +165,14 @@ describe.runIf(haveTools).each(['nginx', 'caddy'] as const)('routing on real %s'
     services = await startServices();
     stops.push(services.gateway.close, ...services.app.map((a) => a.close));
     port = await freePort();
-    writeFileSync(join(dir, 'proxygen.yaml'), configText(services, port));
+    // Under root, nginx's workers run as nobody and read the password file per request: it and
+    // every directory above it must be reachable to them.
+    const secrets = mkdtempSync(join(tmpdir(), 'proxygen-auth-'));
+    stops.push(async () => rmSync(secrets, { recursive: true, force: true }));
+    for (const reachable of [tmpdir(), secrets]) chmodSync(reachable, 0o711);
+    writeFileSync(join(secrets, 'htpasswd'), `${USER}:${HASH}\n`, { mode: 0o644 });
+    writeFileSync(join(secrets, 'users'), `${USER} ${HASH}\n`, { mode: 0o644 });
+    writeFileSync(join(dir, 'proxygen.yaml'), configText(services, port, secrets));
     const project = await loadProject(join(dir, 'proxygen.yaml'));
     proxy = server === 'nginx' ? await startNginx(project.files, project.plan.nginx.allowlist_dir, port) : await startCaddy(project.files, port);
     stops.push(proxy.stop);

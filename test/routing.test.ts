@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cli, tempProject } from './helpers/cli.js';
 import { configMessage, planFrom } from './helpers/config.js';
 
 // The routing keys (issue 23): what each means in the plan, and what is refused with which message.
@@ -112,5 +115,42 @@ describe('redirects and www', () => {
   it('301 unless told; a bare host is its root', () => {
     const plan = planFrom(`${BASE}redirects:\n  - { from: /a, to: "https://docs.example.com" }\n`);
     expect(plan.redirects).toEqual([{ from: '/a', to: 'https://docs.example.com', status: 301 }]);
+  });
+});
+
+describe('basic auth', () => {
+  it.each([
+    ['a relative file', `${BASE}routes:\n  - { path: /m, auth: { basic: htpasswd } }\n`, /routes\.0\.auth\.basic: expected an absolute file path/],
+    ['no file', `${BASE}routes:\n  - { path: /m, auth: {} }\n`, /routes\.0\.auth\.basic: missing required key/],
+    ['an unknown scheme', `${BASE}routes:\n  - { path: /m, auth: { digest: /etc/x } }\n`, /routes\.0\.auth\.digest: unknown key/],
+  ])('%s is refused', (_, yaml, message) => {
+    expect(configMessage(yaml)).toMatch(message);
+  });
+
+  it('with an internal allow list the route is no longer internal-only; an exact path keeps its variants guarded', () => {
+    const plan = planFrom(`${BASE}networks: { office: [10.0.0.0/8] }\nroutes:\n  - { path: /metrics, exact: true, allow: [office], auth: { basic: /etc/nginx/htpasswd } }\n  - { path: /health, exact: true, auth: { basic: /etc/nginx/htpasswd } }\n`);
+    expect(plan.routes.map((route) => [route.match.path, route.internalOnly, route.variants !== undefined, route.auth?.basic])).toEqual([
+      ['/metrics', false, true, '/etc/nginx/htpasswd'],
+      ['/health', false, true, '/etc/nginx/htpasswd'],
+    ]);
+  });
+
+  it('render names the password files and never copies them', () => {
+    const dir = tempProject();
+    try {
+      writeFileSync(join(dir, 'htpasswd'), 'ops:$2b$04$SENTINELSENTINELSENTINELSENTINELSENTINELSENTINELSENTI\n');
+      writeFileSync(join(dir, 'users'), 'ops $2b$04$SENTINELSENTINELSENTINELSENTINELSENTINELSENTINELSENTI\n');
+      writeFileSync(join(dir, 'proxygen.yaml'), `${BASE}routes:\n  - { path: /m/, auth: { basic: ${join(dir, 'htpasswd')}, caddy_file: ${join(dir, 'users')} } }\n`);
+      const result = cli(['render'], { cwd: dir });
+      expect(result.code, result.stderr).toBe(0);
+      expect(`${result.stdout}${result.stderr}`).not.toContain('SENTINEL');
+      const out = join(dir, 'deploy', 'proxy');
+      const files = readdirSync(out, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+      const texts = files.map((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8'));
+      expect(texts.some((text) => text.includes(join(dir, 'htpasswd')))).toBe(true);
+      expect(texts.filter((text) => text.includes('SENTINEL'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -26,6 +26,14 @@ const headerChanges = {
   remove: described(opt(z.array(v.headerName).check(z.minLength(1), z.maxLength(32))), { description: 'response headers the app sent that the proxy drops', examples: [['X-Powered-By', 'Server']] }),
 };
 
+const auth = z.strictObject({
+  basic: described(v.absoluteFile, { description: 'htpasswd file (bcrypt entries) nginx reads; never copied into the outputs', examples: ['/etc/nginx/htpasswd/metrics'] }),
+  caddy_file: described(opt(v.absoluteFile), {
+    description: 'for Caddy: a file the operator keeps of "user <bcrypt hash>" lines (caddy hash-password), imported by the Caddyfile; without it Caddy refuses the route with 401',
+    examples: ['/etc/caddy/metrics.users'],
+  }),
+});
+
 const route = z
   .strictObject({
     path: opt(v.urlPath),
@@ -38,6 +46,7 @@ const route = z
     burst: opt(z.int().check(z.minimum(0), z.maximum(100000))),
     allow: described(opt(z.array(v.name).check(z.minLength(1), z.maxLength(32))), { description: 'names from networks or allowlists; everyone else gets 403' }),
     upstream: described(opt(v.upstreamRef), { description: "where this route goes instead of the site's upstream: a URL or a name under upstreams:" }),
+    auth: described(opt(auth), { description: 'HTTP basic authentication; with allow, either one admits (a listed address needs no password)' }),
     headers: described(opt(z.strictObject(headerChanges)), { description: "this route's response headers, on top of the site's (a name set here replaces the site's value)" }),
   })
   .check(z.refine((r) => (r.path === undefined) !== (r.paths === undefined), { message: 'give either path or paths, not both and not neither' }));

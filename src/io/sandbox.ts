@@ -25,6 +25,19 @@ function withStandInCertificates(dir: string, text: string, pattern: RegExp, isK
   return text.replace(pattern, (whole, directive: string, path: string) => (existsSync(path) ? whole : `${directive}${isKey(directive) ? key : cert}`));
 }
 
+// One user with a bcrypt hash of a published password: it only lets `caddy validate` load a
+// basicauth block whose users file (auth.caddy_file) is not on this machine.
+const STAND_IN_USERS = 'proxygen-stand-in $2a$14$OkH4lgc5Uukj3CjEXsOS.eqD.k7nCEeyYVgFuINepyShADAYF5wRK\n';
+
+/** Absolute imports (users files the operator keeps) that do not exist here get the stand-in. */
+function withStandInUsers(dir: string, text: string): string {
+  const pattern = /(\bimport\s+)(\/\S+)(?=\s)/g;
+  if (![...text.matchAll(pattern)].some((m) => !existsSync(m[2]!))) return text;
+  const users = join(dir, 'stand-in.users');
+  writeFileSync(users, STAND_IN_USERS);
+  return text.replace(pattern, (whole, directive: string, path: string) => (existsSync(path) ? whole : `${directive}${users}`));
+}
+
 function unprivilegedPortStart(): number {
   if (process.getuid?.() === 0) return 0;
   try {
@@ -118,7 +131,7 @@ export function caddyValidate(caddyfile: string, imports: SandboxFile[], caddy =
     writeAll(dir, imports);
     const text = withStandInCertificates(dir, caddyfile, /(\btls\s+)(\/\S+)(?=\s)/g, () => false);
     const keyFixed = withStandInCertificates(dir, text, /(\btls\s+\S+\s+)(\/\S+)(?=\s)/g, () => true);
-    writeFileSync(join(dir, 'Caddyfile'), keyFixed);
+    writeFileSync(join(dir, 'Caddyfile'), withStandInUsers(dir, keyFixed));
     const env = { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
     return { file: caddy, args: ['validate', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], env };
   });

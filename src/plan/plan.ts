@@ -31,6 +31,8 @@ export interface PlanRoute {
   variants?: string;
   /** The key of its group in Plan.upstreams (`site` unless the route names its own). */
   upstream: string;
+  /** HTTP basic auth (files only named, never read); with access, either one admits. */
+  auth?: { basic: string; caddyFile?: string };
   /** The route's own response-header changes (empty: the site's apply as they are). */
   headers: HeaderOp[];
 }
@@ -178,8 +180,10 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
             allowlists: names.filter((name) => Object.hasOwn(config.allowlists, name)),
           }
         : undefined,
-      internalOnly: names.length > 0 && names.every((name) => Object.hasOwn(networks, name)),
-      variants: names.length > 0 && match.kind === 'exact' ? exactVariantsRegex(match) : undefined,
+      // With a password, outsiders may come in too: not internal-only any more.
+      internalOnly: names.length > 0 && names.every((name) => Object.hasOwn(networks, name)) && !route.auth,
+      variants: (names.length > 0 || route.auth) && match.kind === 'exact' ? exactVariantsRegex(match) : undefined,
+      auth: route.auth ? { basic: route.auth.basic, caddyFile: route.auth.caddy_file } : undefined,
       upstream: upstreamKeyOf(config, route.upstream),
       headers: headerOpsOf(route.headers),
     };

@@ -45,7 +45,8 @@ function handleFor(plan: Plan, route: PlanRoute, matcher = isCatchAll(route) ? n
   return {
     matcher,
     refusal: access ? { name: `${route.id}_denied`, cidrLines: cidrChunks(access.cidrs, 8), imports: access.allowlists.map((name) => `allowlists/${name}.caddy`) } : null,
-    status: null,
+    // A password route with no users file for Caddy and no allow list: refused outright.
+    status: route.auth && !route.auth.caddyFile && !access ? 401 : null,
     tooLarge: siteLimitCovers(plan) && (route.body ?? plan.body) >= plan.body ? null : tooLarge(route.id, route.body ?? plan.body),
     websocket: route.websocket,
     // Caddy's encode compresses text types only by default; never a WebSocket route.
@@ -57,7 +58,10 @@ function handleFor(plan: Plan, route: PlanRoute, matcher = isCatchAll(route) ? n
     // Passive health checks: a server that failed max_fails times within fail_duration is skipped;
     // lb_try_duration retries a failed attempt on the next server, as nginx's proxy_next_upstream does.
     balance: group.servers.length > 1 ? { failDuration: durationText(group.failTimeout), maxFails: group.maxFails } : null,
-    stripHeaders: CLIENT_ADDRESS_HEADERS,
+    // The password is for the proxy: the app never sees it.
+    stripHeaders: route.auth ? [...CLIENT_ADDRESS_HEADERS, 'Authorization'] : CLIENT_ADDRESS_HEADERS,
+    // Caddy needs its own users file; without one the route is refused (401), never left open.
+    auth: route.auth ? { file: route.auth.caddyFile ?? null } : null,
     clientArgs: plan.tunnelIn !== null,
   };
 }

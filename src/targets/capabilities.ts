@@ -1,7 +1,7 @@
 import type { TargetName } from '../config/schema.js';
 import type { Plan, PlanRoute } from '../plan/plan.js';
 
-type Policy = 'rate' | 'allowlist' | 'body' | 'timeout' | 'headers' | 'responseHeaders' | 'upstream' | 'balance' | 'compression' | 'redirect';
+type Policy = 'rate' | 'allowlist' | 'body' | 'timeout' | 'headers' | 'responseHeaders' | 'upstream' | 'balance' | 'compression' | 'redirect' | 'auth';
 
 // What each target cannot enforce (absent = enforced as written). Printed by render and check
 // every time: a policy is never dropped silently.
@@ -21,6 +21,7 @@ export const GAPS: Record<TargetName, Partial<Record<Policy, string>>> = {
     balance: 'not balanced: an ingress rule has one service, so every request goes to the first server',
     compression: "not applied by cloudflared (Cloudflare's edge compresses by the zone's own settings)",
     redirect: 'not applied: cloudflared cannot answer with a redirect, so the request reaches the app (use a Cloudflare redirect rule)',
+    auth: 'not checked by cloudflared: the path answers 404 through the tunnel (use Cloudflare Access, or tunnel.via: proxy)',
   },
   ngrok: {
     rate: 'approximated: ngrok counts requests in 60 s sliding windows (capacity = the rate per minute, at least burst + 1)',
@@ -32,6 +33,7 @@ export const GAPS: Record<TargetName, Partial<Record<Policy, string>>> = {
     balance: 'not balanced: the agent forwards every request to the first server',
     compression: 'not applied: the ngrok agent file here does not compress answers (the app may)',
     redirect: 'not applied: the request reaches the app (the agent file here answers no redirects)',
+    auth: "not checked by ngrok: its basic-auth action needs plaintext passwords, which are never written; only the allow list admits, or 404 without one (or use tunnel.via: proxy)",
   },
 };
 
@@ -42,6 +44,7 @@ function routePolicies(route: PlanRoute): [Policy, string][] {
   if (route.body !== undefined) found.push(['body', 'body limit']);
   if (route.timeout !== undefined) found.push(['timeout', `timeout ${route.timeout}s`]);
   if (route.upstream !== 'site' && !route.internalOnly) found.push(['upstream', `upstream ${route.upstream}`]);
+  if (route.auth) found.push(['auth', 'basic auth']);
   if (route.headers.length) found.push(['responseHeaders', `headers ${route.headers.map((op) => op.name).join(', ')}`]);
   return found;
 }
@@ -60,6 +63,10 @@ function caddyTunnelGaps(plan: Plan): string[] {
   return [...trusted, ...(plan.tunnelIn.header === 'X-Forwarded-For' ? [CADDY_TUNNEL_NGROK] : []), ...lines];
 }
 
+/** Caddy reads bcrypt hashes in its own syntax, not an htpasswd file: without its file, 401 for all. */
+const caddyAuthGaps = (plan: Plan) =>
+  plan.routes.filter((route) => route.auth && !route.auth.caddyFile).map((route) => `${route.match.path}: basic auth not checked: Caddy needs auth.caddy_file ("user <bcrypt hash>" lines, caddy hash-password); until then the route answers 401${route.access ? ' to everyone the allow list does not admit' : ''}`);
+
 /** One line per policy the target cannot enforce as written. */
 export function gapsFor(plan: Plan, target: TargetName): string[] {
   // A tunnel serves the domain only (ngrok: its own domain): the other name needs DNS to the proxy.
@@ -67,7 +74,7 @@ export function gapsFor(plan: Plan, target: TargetName): string[] {
   // Delivering to the proxy, a tunnel leaves every policy to it (its gaps are listed under it).
   if (plan.tunnelIn && (target === 'cloudflared' || target === 'ngrok')) return www;
   const table = GAPS[target];
-  const lines: string[] = [...www, ...(target === 'caddy' ? caddyTunnelGaps(plan) : [])];
+  const lines: string[] = [...www, ...(target === 'caddy' ? [...caddyTunnelGaps(plan), ...caddyAuthGaps(plan)] : [])];
   if (table.headers && plan.headers.length > 0) lines.push(`security headers ${table.headers}`);
   if (table.body) lines.push(`site body limit ${table.body}`);
   if (table.compression && plan.compression) lines.push(`compression ${table.compression}`);

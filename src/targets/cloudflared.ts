@@ -14,9 +14,10 @@ function ruleFor(plan: Plan, route: PlanRoute) {
   const catchAll = route.match.kind === 'prefix' && route.match.path === '/';
   return {
     hostname: plan.domain,
-    comment: `${route.match.kind} ${route.match.path}${route.internalOnly ? ' (internal-only: never through the tunnel)' : ''}`,
+    comment: `${route.match.kind} ${route.match.path}${route.internalOnly ? ' (internal-only: never through the tunnel)' : route.auth && !plan.tunnelIn ? ' (password: never straight to the app)' : ''}`,
     path: catchAll ? null : route.regex,
-    service: route.internalOnly ? 'http_status:404' : (plan.tunnelIn?.url ?? groupOf(plan.upstreams, route.upstream).url),
+    // A password route straight to the app would be open: cloudflared checks no password.
+    service: route.internalOnly || (route.auth && !plan.tunnelIn) ? 'http_status:404' : (plan.tunnelIn?.url ?? groupOf(plan.upstreams, route.upstream).url),
   };
 }
 

@@ -82,7 +82,9 @@ function locationsFor(plan: Plan, route: PlanRoute, zone: string | null) {
     upstreamName: upstream.upstreamName,
     connectionVar: upstream.connectionVar,
     upstreamTls: upstream.upstreamTls,
-    stripHeaders: CLIENT_ADDRESS_HEADERS,
+    // The password is for the proxy: the app never sees it.
+    stripHeaders: route.auth ? [...CLIENT_ADDRESS_HEADERS, 'Authorization'] : CLIENT_ADDRESS_HEADERS,
+    auth: route.auth ? { realm: plan.domain, file: route.auth.basic } : null,
     // nginx inherits add_header only into a block that has none: a route's own list is the whole list.
     headers: route.headers.length ? mergeHeaderOps(plan.siteHeaders, route.headers) : [],
   });
@@ -95,7 +97,7 @@ function locationsFor(plan: Plan, route: PlanRoute, zone: string | null) {
 
 // Without a route for "/", nginx would serve its default html root; answer 404 like the other targets.
 const NOT_FOUND_FALLBACK = {
-  modifier: '', path: '/', rateZone: null, burst: 0, guarded: false, allowCidrs: [], allowIncludes: [], body: null, websocket: false, gzipOff: false, timeout: null, notFound: true, stripHeaders: [], headers: [],
+  modifier: '', path: '/', rateZone: null, burst: 0, guarded: false, allowCidrs: [], allowIncludes: [], body: null, websocket: false, gzipOff: false, timeout: null, notFound: true, stripHeaders: [], headers: [], auth: null,
 };
 
 function listens(plan: Plan, port: number, suffix: string): string[] {

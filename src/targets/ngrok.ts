@@ -48,7 +48,12 @@ function rulesFor(plan: Plan) {
   };
   const overlapping = earlierOverlapping(plan.routes.map((route) => literalPrefix(route.match)));
   return plan.routes.flatMap((route, index) => {
-    if (!route.access && !route.rate) return [];
+    // A password is checked by the proxy (via proxy), or by no one here: then only the allow
+    // list admits, and a route with none is denied (ngrok's basic-auth needs plaintext passwords).
+    const passwordByProxy = route.auth !== undefined && plan.tunnelIn !== null;
+    const deny = route.internalOnly || (route.auth && !route.access && !passwordByProxy) ? 404 : null;
+    const restrict = route.access && !route.internalOnly && !passwordByProxy;
+    if (!restrict && !route.rate && !deny) return [];
     // A 60 s window admits what nginx admits in a minute, or at least the burst at once.
     const perMinute = route.rate ? Math.max(route.rate.count * (route.rate.per === 's' ? 60 : 1), route.rate.burst + 1) : 0;
     return [
@@ -56,9 +61,9 @@ function rulesFor(plan: Plan) {
         indent: POLICY_INDENT,
         name: `${route.internalOnly ? 'internal-only' : 'policy'} ${route.match.path}`,
         expression: expressionFor(route, overlapping[index]!.map((earlier) => plan.routes[earlier]!)),
-        deny: route.internalOnly ? 404 : null,
+        deny,
         // Thousands of CIDRs: joined here, since a Handlebars #each costs microseconds per item.
-        allow: route.access && !route.internalOnly ? prefixedLines(cidrsOf(route), `${ALLOW_ITEM_INDENT}- `) : null,
+        allow: restrict ? prefixedLines(cidrsOf(route), `${ALLOW_ITEM_INDENT}- `) : null,
         rate: route.rate && !route.internalOnly ? { name: `${plan.slug}_${route.id}`, capacity: perMinute } : null,
       },
     ];

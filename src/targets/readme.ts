@@ -47,6 +47,7 @@ function policyText(route: PlanRoute): string {
     route.rate ? `${route.rate.count}/${route.rate.per}${route.rate.burst ? ` burst ${route.rate.burst}` : ''}` : '',
     route.timeout !== undefined ? `timeout ${route.timeout}s` : '',
     route.body !== undefined ? `body ${route.body} B` : '',
+    route.auth ? `basic auth${route.access ? ' (or the allow list)' : ''}` : '',
     route.upstream !== 'site' ? `to ${route.upstream}` : '',
     route.headers.length ? `headers ${route.headers.map((op) => (op.value === null ? `-${op.name}` : op.name)).join(' ')}` : '',
   ].filter(Boolean);
