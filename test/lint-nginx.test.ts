@@ -21,6 +21,8 @@ describe('nginx lint rules (one-line cases, positive and negative)', () => {
     ['health and metrics in one regex: the error only', `server { location ~ ^/(health|metrics)$ { ${P} } }`, ['nginx/internal-open@1']],
     ['health restricted', `server { location = /healthz { allow 10.0.0.0/8; deny all; ${P} } }`, []],
     ['metrics restricted', `server { location /metrics { allow 10.0.0.0/8; deny all; ${P} } }`, []],
+    ['metrics behind a password', `server { location /metrics { auth_basic "x"; auth_basic_user_file /etc/h; ${P} } }`, []],
+    ['metrics with the password turned off', `server { auth_basic "x"; location /metrics { auth_basic off; ${P} } }`, ['nginx/internal-open@1']],
     ['webhook without rate limit', `server { location /webhooks/ { ${P} } }`, ['nginx/webhook-rate-limit@1']],
     ['webhook with rate limit', `server { location /webhooks/ { limit_req zone=w burst=5; ${P} } }`, []],
     ['add_header drops a security header', 'server {\nadd_header X-Frame-Options SAMEORIGIN always;\nlocation /a {\nadd_header X-Other 1;\n} }', ['nginx/add-header-dropped@4']],

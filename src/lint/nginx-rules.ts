@@ -43,7 +43,9 @@ const UNSAFE_VARIABLE = /\$(uri|document_uri|\d|\{uri\}|\{document_uri\})/;
 // A path segment (or regex alternative) naming a metrics/status page or a liveness endpoint.
 const METRICS_PATH = /(^|[/|(^])(metrics|status|nginx_status|stub_status)([/$|)]|$)/i;
 const HEALTH_PATH = /(^|[/|(^])(health|healthz|ready|readyz|live|livez)([/$|)]|$)/i;
-const open = (l: Location, tree: Directive[]) => effective(l, tree, 'deny').length === 0 && effective(l, tree, 'allow').length === 0;
+// A password (auth_basic other than off) guards a location as an allow list does.
+const passwordProtected = (l: Location, tree: Directive[]) => (effective(l, tree, 'auth_basic')[0]?.args[0] ?? 'off') !== 'off';
+const open = (l: Location, tree: Directive[]) => effective(l, tree, 'deny').length === 0 && effective(l, tree, 'allow').length === 0 && !passwordProtected(l, tree);
 
 export const NGINX_RULES: Rule[] = [
   {
