@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../src/project.js';
-import { tempProject } from './helpers/cli.js';
+import { cliAsync, tempProject } from './helpers/cli.js';
 import { WebSocketServer } from 'ws';
 import { freePort, startCaddy, startNginx, type Proxy } from './helpers/live.js';
 import { rawRequest, type RawAnswer } from './helpers/raw-request.js';
@@ -159,6 +159,7 @@ describe.runIf(haveTools).each(['nginx', 'caddy'] as const)('routing on real %s'
   let services: Services;
   let port: number;
   let proxy: Proxy;
+  let config: string;
   beforeAll(async () => {
     const dir = tempProject();
     stops.push(async () => rmSync(dir, { recursive: true, force: true }));
@@ -172,8 +173,9 @@ describe.runIf(haveTools).each(['nginx', 'caddy'] as const)('routing on real %s'
     for (const reachable of [tmpdir(), secrets]) chmodSync(reachable, 0o711);
     writeFileSync(join(secrets, 'htpasswd'), `${USER}:${HASH}\n`, { mode: 0o644 });
     writeFileSync(join(secrets, 'users'), `${USER} ${HASH}\n`, { mode: 0o644 });
-    writeFileSync(join(dir, 'proxygen.yaml'), configText(services, port, secrets));
-    const project = await loadProject(join(dir, 'proxygen.yaml'));
+    config = join(dir, 'proxygen.yaml');
+    writeFileSync(config, configText(services, port, secrets));
+    const project = await loadProject(config);
     proxy = server === 'nginx' ? await startNginx(project.files, project.plan.nginx.allowlist_dir, port) : await startCaddy(project.files, port);
     stops.push(proxy.stop);
   }, 30_000);
@@ -201,5 +203,18 @@ describe.runIf(haveTools).each(['nginx', 'caddy'] as const)('routing on real %s'
     const served = services.app.map((a, index) => a.seen.length - before[index]!);
     expect(served[0]! + served[1]!).toBe(8);
     expect(Math.min(...served)).toBeGreaterThanOrEqual(2);
+  }, 30_000);
+
+  it('verify sees the redirects, the www name and the password from the config', async () => {
+    const result = await cliAsync(['verify', `http://${DOMAIN}:${port}`, '--config', config, '--connect-to', `127.0.0.1:${port}`, '--json']);
+    const report = JSON.parse(result.stdout) as { checks: { name: string; ok: boolean; detail: string }[] };
+    const routing = report.checks.filter((c) => /^(redirect|www|auth) /.test(c.name)).map((c) => `${c.ok ? 'ok' : 'FAIL'} ${c.name}: ${c.detail.replaceAll(String(port), 'PORT')}`);
+    expect(routing).toEqual([
+      'ok redirect /old/: 301 to /new/?proxygen-verify=1',
+      'ok redirect /docs: 302 to https://docs.example.com/pilot/?proxygen-verify=1',
+      `ok www www.${DOMAIN}: 301 to http://${DOMAIN}:PORT/proxygen-verify`,
+      'ok auth /metrics: 401 without a password',
+      'ok auth /admin/: 401 without a password',
+    ]);
   }, 30_000);
 });

@@ -10,6 +10,7 @@ import { ms, seconds } from './units.js';
 import { UPGRADE_FIX, websocketProbe } from './websocket-probe.js';
 import { probeConnections } from './connections.js';
 import { policyProbes } from './policy-checks.js';
+import { routingProbes } from './routing-checks.js';
 
 export interface Outcome {
   ok: boolean;
@@ -144,6 +145,7 @@ export const PROBES: { family: string; make: (ctx: ProbeContext, sampled: Sample
     make: (ctx, sampled) => (ctx.plan.headers.length ? [securityHeaders(ctx, '/'), ...sampled.filter(({ route, path }) => !route.websocket && !route.access && path !== '/').map(({ route, path }) => securityHeaders(ctx, path, route))] : []),
   },
   { family: 'policy', make: (ctx) => policyProbes(ctx) },
+  { family: 'routing', make: (ctx, sampled) => routingProbes(ctx, sampled) },
   { family: 'websocket', make: (ctx, sampled) => sampled.filter((s) => s.route.websocket).map(({ route, path }) => websocketProbe(ctx, route, path)) },
   { family: 'refused', make: (ctx, sampled) => sampled.filter((s) => s.route.access).map(({ route, path }) => refusedFromOutside(ctx, route, path)) },
   { family: 'webhook', make: (ctx, sampled) => sampled.filter(({ route }) => !route.websocket && !route.internalOnly && (route.rate || /hook/i.test(route.match.path))).map(({ route, path }) => webhookReachable(ctx, route, path)) },
