@@ -19,13 +19,17 @@ const VALID: Record<string, string> = {
   preset: 'pilot',
   domain: 'pilot.example.com',
   upstream: 'http://127.0.0.1:9090',
+  upstreams: '{ gateway: { servers: [http://127.0.0.1:9091, http://127.0.0.1:9092], max_fails: 2, fail_timeout: 5s } }',
   ports: '{ http: 8080, https: 8443 }',
   tls: '{ mode: files, email: ops@example.com, cert: /etc/ssl/c.pem, key: /etc/ssl/k.pem, profile: modern, hsts: true }',
-  headers: '{ security: true }',
+  headers: `{ security: true, set: { Content-Security-Policy: "default-src 'self'" }, remove: [X-Powered-By] }`,
+  compression: 'true',
+  redirects: '[{ from: /old, to: /new/, status: 308 }, { from: /docs, to: "https://docs.example.com/x" }]',
+  www: 'redirect',
   limits: '{ body: 10m, rate_status: 429 }',
   networks: '{ internal: [10.0.0.0/8, "2001:db8::/32"] }',
   allowlists: '{ github-hooks: { source: github-meta, sections: [hooks] } }',
-  routes: '[{ path: /ws, websocket: true, timeout: 1h }, { paths: [/health], exact: true, allow: [internal] }, { path: /api/*/x, rate: 5/m, burst: 3, body: 1m }]',
+  routes: '[{ path: /ws, websocket: true, timeout: 1h }, { paths: [/health], exact: true, allow: [internal] }, { path: /api/*/x, rate: 5/m, burst: 3, body: 1m, upstream: gateway, headers: { set: { Cache-Control: no-store }, remove: [X-Frame-Options] }, auth: { basic: /etc/nginx/h, caddy_file: /etc/caddy/u } }, { path: /v1/, upstream: "http://127.0.0.1:7000" }]',
   tunnel: '{ provider: cloudflare, cloudflare: { tunnel: pilot, credentials_file: /etc/cloudflared/p.json }, ngrok: { version: 3, domain: p.ngrok.app } }',
   firewall: '{ allow: [80, 443], deny: [9090] }',
   targets: '[nginx, caddy, cloudflared, ngrok]',
@@ -44,7 +48,7 @@ const scalar = fc.oneof(
 const value: fc.Arbitrary<string> = fc.letrec((tie) => ({
   any: fc.oneof({ depthSize: 'small' }, scalar.map(String), tie('list'), tie('map')),
   list: fc.array(tie('any'), { maxLength: 4 }).map((items) => `[${items.join(', ')}]`),
-  map: fc.array(fc.tuple(fc.constantFrom(...Object.keys(VALID), 'path', 'mode', 'source', 'x', '__proto__'), tie('any')), { maxLength: 4 }).map((pairs) => `{ ${pairs.map(([k, v]) => `${k}: ${v}`).join(', ')} }`),
+  map: fc.array(fc.tuple(fc.constantFrom(...Object.keys(VALID), 'path', 'mode', 'source', 'servers', 'set', 'remove', 'auth', 'basic', 'from', 'to', 'x', '__proto__'), tie('any')), { maxLength: 4 }).map((pairs) => `{ ${pairs.map(([k, v]) => `${k}: ${v}`).join(', ')} }`),
 })).any as fc.Arbitrary<string>;
 
 /** The config with some keys given random (mostly hostile) values. */
