@@ -23,12 +23,18 @@ describe('upstreams', () => {
 
   it('routes go to their own group; the site keeps its own, named backend', () => {
     const plan = planFrom(`${BASE}upstreams:\n  api: { servers: [http://10.0.0.1:80, http://10.0.0.2:80], max_fails: 3, fail_timeout: 1m }\nroutes:\n  - { path: /api/, upstream: api }\n  - { path: /old/, upstream: "http://10.0.0.9:81" }\n  - { path: /same/, upstream: "http://127.0.0.1:8080" }\n  - { path: / }\n`);
-    expect(plan.routes.map((route) => `${route.match.path} ${route.upstream}`)).toEqual(['/same/ site', '/api/ api', '/old/ http://10.0.0.9:81', '/ site']);
+    expect(plan.routes.map((route) => `${route.match.path} ${route.upstream}`)).toEqual(['/same/ (site)', '/api/ api', '/old/ http://10.0.0.9:81', '/ (site)']);
     expect(plan.upstreams.map((group) => `${group.id} ${group.servers.join(',')} ${group.maxFails}/${group.failTimeout}`)).toEqual([
       'backend 127.0.0.1:8080 1/10',
       'up_api 10.0.0.1:80,10.0.0.2:80 3/60',
       'to_10_0_0_9_81 10.0.0.9:81 1/10',
     ]);
+  });
+
+  it('an upstream named "site" is not the site\'s own', () => {
+    const plan = planFrom(`${BASE}upstreams:\n  site: { servers: [http://10.0.0.7:80] }\nroutes:\n  - { path: /s/, upstream: site }\n`);
+    expect(plan.routes[0]!.upstream).toBe('site');
+    expect(plan.upstreams.map((group) => `${group.id} ${group.servers.join(',')}`)).toEqual(['backend 127.0.0.1:8080', 'up_site 10.0.0.7:80']);
   });
 
   it('two URLs with one host:port get distinct names', () => {

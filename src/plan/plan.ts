@@ -29,7 +29,7 @@ export interface PlanRoute {
   internalOnly: boolean;
   /** A guarded exact path's other spellings (case-insensitive regex): they get the same guard. */
   variants?: string;
-  /** The key of its group in Plan.upstreams (`site` unless the route names its own). */
+  /** The key of its group in Plan.upstreams (SITE_UPSTREAM unless the route names its own). */
   upstream: string;
   /** HTTP basic auth (files only named, never read); with access, either one admits. */
   auth?: { basic: string; caddyFile?: string };

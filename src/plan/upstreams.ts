@@ -3,7 +3,7 @@ import { durationSeconds } from '../config/values.js';
 
 /** One upstream group: the site's, a named one, or a route's own URL. */
 export interface PlanUpstream {
-  /** What routes refer to it by: `site`, a name under upstreams:, or a URL. */
+  /** What routes refer to it by: SITE_UPSTREAM, a name under upstreams:, or a URL. */
   key: string;
   /** How the config names it: a name under upstreams: or a URL. */
   label: string;
@@ -18,6 +18,9 @@ export interface PlanUpstream {
   maxFails: number;
   failTimeout: number;
 }
+
+/** The site's own group: a key no name (letters first) or URL (a scheme first) can be. */
+export const SITE_UPSTREAM = '(site)';
 
 const DEFAULT_MAX_FAILS = 1;
 const DEFAULT_FAIL_TIMEOUT = '10s';
@@ -54,8 +57,8 @@ export function planUpstreams(config: Config): PlanUpstream[] {
     const set = config.upstreams[name]!;
     return group(key, id, name, set.servers, set.max_fails, set.fail_timeout);
   };
-  const site = isName(config.upstream) ? named(config.upstream, 'backend', 'site') : group('site', 'backend', config.upstream, [config.upstream]);
-  const groups = new Map<string, PlanUpstream>([['site', site]]);
+  const site = isName(config.upstream) ? named(config.upstream, 'backend', SITE_UPSTREAM) : group(SITE_UPSTREAM, 'backend', config.upstream, [config.upstream]);
+  const groups = new Map<string, PlanUpstream>([[SITE_UPSTREAM, site]]);
   const ids = new Set(['backend']);
   for (const route of config.routes) {
     const ref = route.upstream;
@@ -71,7 +74,7 @@ export function planUpstreams(config: Config): PlanUpstream[] {
 }
 
 /** The key of the group a route goes to. */
-export const upstreamKeyOf = (config: Config, ref: string | undefined): string => (!ref || ref === config.upstream ? 'site' : ref);
+export const upstreamKeyOf = (config: Config, ref: string | undefined): string => (!ref || ref === config.upstream ? SITE_UPSTREAM : ref);
 
 /** A route's group (routes only name keys planUpstreams made). */
 export const groupOf = (upstreams: PlanUpstream[], key: string): PlanUpstream => upstreams.find((group) => group.key === key)!;

@@ -1,4 +1,5 @@
 import type { TargetName } from '../config/schema.js';
+import { SITE_UPSTREAM } from '../plan/upstreams.js';
 import type { Plan, PlanRoute } from '../plan/plan.js';
 
 type Policy = 'rate' | 'allowlist' | 'body' | 'timeout' | 'headers' | 'responseHeaders' | 'upstream' | 'balance' | 'compression' | 'redirect' | 'auth';
@@ -43,7 +44,7 @@ function routePolicies(route: PlanRoute): [Policy, string][] {
   if (route.access && !route.internalOnly) found.push(['allowlist', `allow ${route.access.names.join(', ')}`]);
   if (route.body !== undefined) found.push(['body', 'body limit']);
   if (route.timeout !== undefined) found.push(['timeout', `timeout ${route.timeout}s`]);
-  if (route.upstream !== 'site' && !route.internalOnly) found.push(['upstream', `upstream ${route.upstream}`]);
+  if (route.upstream !== SITE_UPSTREAM && !route.internalOnly) found.push(['upstream', `upstream ${route.upstream}`]);
   if (route.auth) found.push(['auth', 'basic auth']);
   if (route.headers.length) found.push(['responseHeaders', `headers ${route.headers.map((op) => op.name).join(', ')}`]);
   return found;
@@ -83,7 +84,7 @@ export function gapsFor(plan: Plan, target: TargetName): string[] {
   if (table.responseHeaders && custom.length) lines.push(`site headers ${custom.map((op) => op.name).join(', ')} ${table.responseHeaders}`);
   const used = new Set(plan.routes.filter((route) => !route.internalOnly).map((route) => route.upstream));
   for (const group of plan.upstreams) {
-    if (table.balance && group.servers.length > 1 && (group.key === 'site' || used.has(group.key))) lines.push(`upstream ${group.label} (${group.servers.length} servers) ${table.balance}`);
+    if (table.balance && group.servers.length > 1 && (group.key === SITE_UPSTREAM || used.has(group.key))) lines.push(`upstream ${group.label} (${group.servers.length} servers) ${table.balance}`);
   }
   for (const route of plan.routes) {
     for (const [policy, label] of routePolicies(route)) {

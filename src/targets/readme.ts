@@ -1,6 +1,7 @@
 import readmeTemplate from '../../templates/readme/README.md.hbs';
 import ufwTemplate from '../../templates/readme/ufw.sh.hbs';
 import type { TargetName } from '../config/schema.js';
+import { SITE_UPSTREAM } from '../plan/upstreams.js';
 import type { Plan, PlanRoute } from '../plan/plan.js';
 import { gapsFor } from './capabilities.js';
 import { caddyFile } from './caddy.js';
@@ -48,7 +49,7 @@ function policyText(route: PlanRoute): string {
     route.timeout !== undefined ? `timeout ${route.timeout}s` : '',
     route.body !== undefined ? `body ${route.body} B` : '',
     route.auth ? `basic auth${route.access ? ' (or the allow list)' : ''}` : '',
-    route.upstream !== 'site' ? `to ${route.upstream}` : '',
+    route.upstream !== SITE_UPSTREAM ? `to ${route.upstream}` : '',
     route.headers.length ? `headers ${route.headers.map((op) => (op.value === null ? `-${op.name}` : op.name)).join(' ')}` : '',
   ].filter(Boolean);
   return parts.join(', ') || 'proxied';
