@@ -140,7 +140,7 @@ export function renderNginx(plan: Plan): OutputFile[] {
     headers: plan.siteHeaders,
     locations,
     redirects: plan.redirects,
-    www: plan.www ? { host: plan.www, to: siteOrigin(plan), listen: tlsOn ? [...listens(plan, plan.ports.http, ''), ...listens(plan, plan.ports.https, plan.nginx.http2Directive ? ' ssl' : ' ssl http2')] : listens(plan, plan.ports.http, '') } : null,
+    www: plan.www ? { host: plan.www, to: siteOrigin(plan), listenPlain: listens(plan, plan.ports.http, '') } : null,
   });
   return [{ path: nginxSiteFile(plan), content, mode: 0o644 }, ...nginxAllowlistFiles(plan)];
 }
