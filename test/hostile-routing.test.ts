@@ -1,4 +1,7 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cli, tempProject } from './helpers/cli.js';
 import { configMessage } from './helpers/config.js';
 
 // Every string-valued routing key (issue 23), on its own line, with a valid value and the key path
@@ -72,5 +75,21 @@ describe('hostile routing values are refused, never escaped', () => {
     // A bad record key is reported under its own (printable) spelling.
     if (key.slot === 'headername') expect(first).toMatch(new RegExp(`^proxygen\\.yaml:${lineOf(key.slot)}:\\d+ headers\\.set\\.X-Name.*: bad key: expected a header name`));
     else expect(first).toMatch(new RegExp(`^proxygen\\.yaml:${lineOf(key.slot)}:\\d+ ${key.path.replaceAll('.', '\\.')}: `));
+  });
+});
+
+describe('hostile routing values through the CLI: exit 2, one line naming key and line, nothing written', () => {
+  const bads = HOSTILE.filter((c) => c !== ' ' && c !== "'");
+  it.each(KEYS.map((key, index) => [key.path, key, bads[index % bads.length]!] as const))('%s', (_path, key, bad) => {
+    const dir = tempProject(fill({ [key.slot]: JSON.stringify(`${key.valid}${bad}x`) }));
+    try {
+      const result = cli(['render'], { cwd: dir });
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(new RegExp(`^proxygen\\.yaml:${lineOf(key.slot)}:\\d+ `));
+      expect(existsSync(join(dir, 'deploy'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
