@@ -160,3 +160,33 @@ describe('basic auth', () => {
     }
   });
 });
+
+describe('ngrok straight to the app sets the headers and compresses', () => {
+  const ngrokPolicy = async (yaml: string) => {
+    const { renderNgrok } = await import('../src/targets/ngrok.js');
+    const { parse } = await import('yaml');
+    const file = parse(renderNgrok(planFrom(yaml))[0]!.content) as { endpoints: { traffic_policy?: { on_http_response?: { name: string; expressions?: string[]; actions: { type: string; config: { headers: unknown } }[] }[] } }[] };
+    return file.endpoints[0]!.traffic_policy?.on_http_response ?? [];
+  };
+  const many = Array.from({ length: 12 }, (_, i) => `X-H${i}: "v${i}"`).join(', ');
+
+  it('more than ten names take several actions; a name is removed before it is added', async () => {
+    const rules = await ngrokPolicy(`${BASE}headers: { security: false, set: { ${many} } }\ntunnel: { provider: ngrok, via: app }\n`);
+    expect(rules.map((rule) => `${rule.name}: ${rule.actions.map((a) => `${a.type} ${Array.isArray(a.config.headers) ? a.config.headers.length : Object.keys(a.config.headers as object).length}`).join(', ')}`)).toEqual([
+      'headers: remove-headers 10, remove-headers 2, add-headers 10, add-headers 2',
+    ]);
+  });
+
+  it('a route with its own list is left out of the site rule; WebSocket routes are not compressed', async () => {
+    const rules = await ngrokPolicy(`${BASE}compression: true\nheaders: { security: false, set: { X-A: "1" } }\nroutes:\n  - { path: /ws, websocket: true }\n  - { path: /e/, headers: { remove: [X-A] } }\ntunnel: { provider: ngrok, via: app }\n`);
+    expect(rules.map((rule) => `${rule.name} ${rule.expressions?.join('') ?? '(all)'}`)).toEqual([
+      "compression !((req.url.path == '/ws' || req.url.path.startsWith('/ws/')))",
+      "headers !(req.url.path.startsWith('/e/'))",
+      "headers /e/ req.url.path.startsWith('/e/')",
+    ]);
+  });
+
+  it('through the proxy the proxy does it: no response rules', async () => {
+    expect(await ngrokPolicy(`${BASE}compression: true\nheaders: { set: { X-A: "1" } }\ntunnel: { provider: ngrok }\n`)).toEqual([]);
+  });
+});

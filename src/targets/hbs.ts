@@ -9,6 +9,7 @@ const env = Handlebars.create();
 env.registerHelper({
   join: (list: unknown[], separator: string) => list.join(typeof separator === 'string' ? separator : ' '),
   eq: (a: unknown, b: unknown) => a === b,
+  or: (a: unknown, b: unknown) => a || b,
 });
 
 export type Template = (data: object) => string;

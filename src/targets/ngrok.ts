@@ -1,5 +1,6 @@
 import ngrokTemplate from '../../templates/ngrok/ngrok.yml.hbs';
 import policyPartial from '../../templates/ngrok/policy.hbs';
+import { mergeHeaderOps, type HeaderOp } from '../plan/headers.js';
 import type { Match } from '../plan/match.js';
 import type { Plan, PlanRoute } from '../plan/plan.js';
 import { earlierOverlapping } from '../plan/prefix-overlap.js';
@@ -40,13 +41,41 @@ function expressionFor(route: PlanRoute, shadows: PlanRoute[]): string {
 const POLICY_INDENT = ' '.repeat(6);
 const ALLOW_ITEM_INDENT = ' '.repeat(18);
 
+/** Each route's expression as its rule matches it: its own match minus the more specific routes'. */
+function effectiveExpressions(plan: Plan): string[] {
+  const overlapping = earlierOverlapping(plan.routes.map((route) => literalPrefix(route.match)));
+  return plan.routes.map((route, index) => expressionFor(route, overlapping[index]!.map((earlier) => plan.routes[earlier]!)));
+}
+
+const none = (expressions: string[]) => (expressions.length ? `!(${expressions.join(' || ')})` : null);
+
+// ngrok's header actions take at most 10 names each; add-headers appends, so a name is removed first.
+const chunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / 10) }, (_, i) => items.slice(i * 10, i * 10 + 10));
+const headerActions = (ops: HeaderOp[]) => ({ removes: chunks(ops.map((op) => op.name)), adds: chunks(ops.filter((op) => op.value !== null)) });
+
+/**
+ * Straight to the app (no proxy in between), the endpoint sets the response headers and
+ * compresses: the site's everywhere but on routes with their own list, never on WebSocket routes.
+ */
+function responseRulesFor(plan: Plan) {
+  if (plan.tunnelIn) return [];
+  const expressions = effectiveExpressions(plan);
+  const own = plan.routes.flatMap((route, index) => (route.headers.length && !route.internalOnly ? [{ route, expression: expressions[index]! }] : []));
+  const websocket = plan.routes.flatMap((route, index) => (route.websocket ? [expressions[index]!] : []));
+  return [
+    ...(plan.compression ? [{ indent: POLICY_INDENT, name: 'compression', expression: none(websocket), compress: true, removes: [], adds: [] }] : []),
+    ...(plan.siteHeaders.length ? [{ indent: POLICY_INDENT, name: 'headers', expression: none(own.map((o) => o.expression)), compress: false, ...headerActions(plan.siteHeaders) }] : []),
+    ...own.map(({ route, expression }) => ({ indent: POLICY_INDENT, name: `headers ${route.match.path}`, expression, compress: false, ...headerActions(mergeHeaderOps(plan.siteHeaders, route.headers)) })),
+  ];
+}
+
 function rulesFor(plan: Plan) {
   const cidrsOf = (route: PlanRoute) => {
     let cidrs = route.access?.cidrs ?? [];
     for (const name of route.access?.allowlists ?? []) cidrs = cidrs.concat(plan.allowlists.find((l) => l.name === name)?.cidrs ?? []);
     return cidrs;
   };
-  const overlapping = earlierOverlapping(plan.routes.map((route) => literalPrefix(route.match)));
+  const expressions = effectiveExpressions(plan);
   return plan.routes.flatMap((route, index) => {
     // A password is checked by the proxy (via proxy), or by no one here: then only the allow
     // list admits, and a route with none is denied (ngrok's basic-auth needs plaintext passwords).
@@ -60,7 +89,7 @@ function rulesFor(plan: Plan) {
       {
         indent: POLICY_INDENT,
         name: `${route.internalOnly ? 'internal-only' : 'policy'} ${route.match.path}`,
-        expression: expressionFor(route, overlapping[index]!.map((earlier) => plan.routes[earlier]!)),
+        expression: expressions[index]!,
         deny,
         // Thousands of CIDRs: joined here, since a Handlebars #each costs microseconds per item.
         allow: restrict ? prefixedLines(cidrsOf(route), `${ALLOW_ITEM_INDENT}- `) : null,
@@ -80,6 +109,7 @@ export function renderNgrok(plan: Plan): OutputFile[] {
     upstream: plan.tunnelIn?.url ?? plan.upstream.url,
     indent: POLICY_INDENT,
     rules: rulesFor(plan),
+    responseRules: responseRulesFor(plan),
   });
   return [{ path: ngrokFile, content, mode: 0o644 }];
 }
