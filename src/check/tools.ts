@@ -79,7 +79,11 @@ export function notFormattedLine(log: string): number | null {
 }
 
 /** `caddy validate`, and its not-formatted warning as a `caddy/fmt` finding. */
-export async function caddyFindings(caddyfile: ToolFile, imports: SandboxFile[], strict: boolean): Promise<Finding[]> {
+// Where Caddy names a file of the sandbox: the Caddyfile or an import laid out under it.
+const SANDBOX_PATH = /\S*\/proxygen-sandbox-[^/\s]+\/([^\s:]+):(\d+)/g;
+
+/** `caddy validate`, and its not-formatted warning as a `caddy/fmt` finding; imports with a `file` map errors back to it. */
+export async function caddyFindings(caddyfile: ToolFile, imports: (SandboxFile & { file?: string })[], strict: boolean): Promise<Finding[]> {
   const result = await caddyValidate(caddyfile.text, imports, caddyBinary());
   if (result.missing) return [missingTool('caddy', caddyfile.file, strict)];
   if (result.timedOutAfterMs !== undefined) return [timedOutTool('caddy/validate', 'caddy', caddyfile.file, result.timedOutAfterMs)];
@@ -87,8 +91,11 @@ export async function caddyFindings(caddyfile: ToolFile, imports: SandboxFile[],
   const text = `${result.stderr}\n${result.stdout}`;
   if (result.code !== 0) {
     const errorLine = text.split('\n').find((l) => /Error:|error/.test(l)) ?? text.trim().split('\n').pop() ?? '';
-    const message = errorLine.replace(/^.*?Error:\s*/, '').replace(/\/\S*Caddyfile:(\d+)/, 'Caddyfile:$1');
-    findings.push({ rule: 'caddy/validate', severity: 'error', file: caddyfile.file, line: Number(/Caddyfile:(\d+)/.exec(text)?.[1] ?? 1), message: `caddy validate: ${message}`, fix: 'fix the directive Caddy names' });
+    const named = (path: string) => imports.find((i) => i.path === path && i.file)?.file;
+    const first = [...errorLine.matchAll(SANDBOX_PATH)].find((m) => named(m[1]!));
+    const message = errorLine.replace(/^.*?Error:\s*/, '').replace(SANDBOX_PATH, (whole, path: string, line: string) => `${named(path) ?? path}:${line}`);
+    const line = first ? Number(first[2]) : Number(/Caddyfile:(\d+)/.exec(text)?.[1] ?? 1);
+    findings.push({ rule: 'caddy/validate', severity: 'error', file: first ? named(first[1]!)! : caddyfile.file, line, message: `caddy validate: ${message}`, fix: 'fix the directive Caddy names' });
   }
   const unformatted = notFormattedLine(text);
   if (unformatted !== null) findings.push({ rule: 'caddy/fmt', severity: 'warning', file: caddyfile.file, line: unformatted, message: 'caddy fmt would change this file', fix: 'run caddy fmt --overwrite' });

@@ -122,9 +122,9 @@ const goSettingsFor = (caddyfile: string): NodeJS.ProcessEnv => (caddyfile.lengt
 /** `caddy validate` on a Caddyfile and the files it imports, with storage kept in the sandbox. */
 export function caddyValidate(caddyfile: string, imports: SandboxFile[], caddy = 'caddy'): Promise<RunResult> {
   return inSandbox((dir) => {
-    writeAll(dir, imports);
-    const text = withStandInCertificates(dir, caddyfile, /(\btls\s+)(\/\S+)(?=\s)/g, () => false);
-    const keyFixed = withStandInCertificates(dir, text, /(\btls\s+\S+\s+)(\/\S+)(?=\s)/g, () => true);
+    const standIns = (text: string) => withStandInCertificates(dir, withStandInCertificates(dir, text, /(\btls\s+)(\/\S+)(?=\s)/g, () => false), /(\btls\s+\S+\s+)(\/\S+)(?=\s)/g, () => true);
+    writeAll(dir, imports.map((file) => ({ path: file.path, content: standIns(file.content) })));
+    const keyFixed = standIns(caddyfile);
     writeFileSync(join(dir, 'Caddyfile'), keyFixed);
     const env = { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config'), ...goSettingsFor(keyFixed) };
     return { file: caddy, args: ['validate', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], env };
