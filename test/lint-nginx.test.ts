@@ -40,6 +40,53 @@ describe('nginx lint rules (one-line cases, positive and negative)', () => {
     expect(rules(conf).sort()).toEqual([...expected].sort());
   });
 
+  // Issue 22, items 1-3: one case per pattern (the SWAG/Authelia `set` constants, $request_uri,
+  // internal locations, the other *_pass directives, captures by what they can match).
+  it.each([
+    ['ssrf: constants from set (SWAG/Authelia)', 'location / { set $upstream_app authelia; set $upstream_port 9091; set $upstream_proto http; proxy_pass $upstream_proto://$upstream_app:$upstream_port; }', []],
+    ['ssrf: $request_uri after a fixed host', 'location / { proxy_pass http://backend$request_uri; }', []],
+    ['ssrf: a set holding a fixed host and $request_uri', 'location / { set $u "http://some$request_uri"; proxy_pass $u; }', []],
+    ['ssrf: an internal location', 'location /p/ { internal; proxy_pass $arg_to; }', []],
+    ['ssrf: a named location', 'location @fallback { proxy_pass $arg_to; }', []],
+    ['ssrf: a capture in the path only', 'location ~ /proxy/(.*)$ { proxy_pass http://static.example.com/$1; }', []],
+    ['ssrf: a capture that cannot hold a dot', 'location ~ ^/svc/([a-z]+)/ { proxy_pass http://$1-backend:8080; }', []],
+    ['ssrf: a map of fixed values', 'map $http_x $b { default app1; beta app2; } server { location / { proxy_pass http://$b; } }', []],
+    ['ssrf: $arg_ as the whole target', 'location /p/ { proxy_pass $arg_to; }', ['nginx/ssrf@1']],
+    ['ssrf: ${arg_} inside the host', 'location /b/ { proxy_pass http://a${arg_x}.example.com; }', ['nginx/ssrf@1']],
+    ['ssrf: a header as the scheme', 'location /p/ { proxy_pass $http_x_scheme://b/file; }', ['nginx/ssrf@1']],
+    ['ssrf: captures through set', 'location ~ /proxy/(.*)/(.*)$ { set $h $1; set $p $2; proxy_pass http://$h/$p; }', ['nginx/ssrf@1']],
+    ['ssrf: a map of a client value', 'map $arg_x $b { default $arg_x; } server { location / { proxy_pass http://$b; } }', ['nginx/ssrf@1']],
+    ['ssrf: upper-case variable names', 'location / { proxy_pass http://$ARG_HOST; }', ['nginx/ssrf@1']],
+    ['ssrf: fastcgi_pass', 'location ~ \\.php$ { fastcgi_pass $arg_backend; }', ['nginx/ssrf@1']],
+    ['ssrf: grpc_pass', 'location / { grpc_pass grpc://$http_x_target; }', ['nginx/ssrf@1']],
+    ['ssrf: uwsgi_pass', 'location / { uwsgi_pass $cookie_b:9000; }', ['nginx/ssrf@1']],
+    ['ssrf: scgi_pass', 'location / { scgi_pass $arg_b:9000; }', ['nginx/ssrf@1']],
+    ['splitting: $uri in proxy_pass (not ssrf)', 'location / { proxy_pass http://b$uri; }', ['nginx/http-splitting@1']],
+    ['splitting: $document_uri in proxy_pass', 'location / { proxy_pass http://b$document_uri; }', ['nginx/http-splitting@1']],
+    ['splitting: a [^/]+ capture in proxy_pass', 'location ~ ^/t/([^/]+)/ { proxy_pass http://10.0.0.1/$1; }', ['nginx/http-splitting@1']],
+    ['splitting: a .* capture cannot match a newline', 'location ~ ^/t/(.*) { proxy_pass http://10.0.0.1/$1; }', []],
+    ['splitting: $uri in a response body', 'location / { return 200 "no such page: $uri"; }', []],
+    ['splitting: $uri in return URL', 'location / { return https://x$uri; }', ['nginx/http-splitting@1']],
+    ['splitting: $uri in a rewrite', 'location / { rewrite ^ https://x$uri redirect; }', ['nginx/http-splitting@1']],
+    ['splitting: the rewrite\'s own capture (nginx escapes it)', 'rewrite ^/a/(?<p>\\W*)$ http://s/$p redirect;', []],
+    ['splitting: a \\W capture through set', 'location ~ /p/(\\W*)$ { set $p $1; proxy_pass http://s/$p; }', ['nginx/http-splitting@1']],
+    ['splitting: an (a|b) capture through set', 'location ~ /p/(a|b)/(\\W*)$ { set $p $1; proxy_pass http://s/$p; }', []],
+    ['splitting: $URI in add_header', 'location / { add_header X-Uri $URI; }', ['nginx/http-splitting@1']],
+    ['splitting: a capture of the still-encoded $request_uri', 'location / { if ($request_uri ~ ^/x/(.+)$) { return 302 /y/$1; } }', []],
+    ['splitting: a [^/]+ capture of $uri', 'location / { if ($uri ~ ^/x/([^/]+)$) { return 302 /y/$1; } }', ['nginx/http-splitting@1']],
+    ['host: $http_x_forwarded_host', 'location / { proxy_set_header Host $http_x_forwarded_host; }', ['nginx/host-spoofing@1']],
+    ['host: a cookie', 'location / { proxy_set_header Host $cookie_host; }', ['nginx/host-spoofing@1']],
+    ['host: $HTTP_HOST', 'location / { proxy_set_header HoSt $HTTP_HOST; }', ['nginx/host-spoofing@1']],
+    ['host: through set', 'location / { set $h $http_host; proxy_set_header Host $h; }', ['nginx/host-spoofing@1']],
+    ['host: $host', 'location / { proxy_set_header Host $host; }', []],
+    ['add_header in if drops the server\'s', 'server { add_header X-Frame-Options DENY; location / { if ($arg_x) { add_header X-Debug 1; } } }', ['nginx/add-header-dropped@1']],
+    ['add_header in if repeating the location\'s', 'location / { add_header X-A 1; if ($x) { add_header X-A 2; } }', []],
+    ['add_header in a nested location', 'server { add_header X-A 1; location / { location /b { add_header X-B 1; } } }', ['nginx/add-header-dropped@1']],
+    ['add_header_inherit merge (nginx 1.29.3)', 'server { add_header_inherit merge; add_header X-A 1; location / { add_header X-B 1; } }', []],
+  ])('%s', (_name, conf, expected) => {
+    expect(rules(conf).sort()).toEqual([...expected].sort());
+  });
+
   it.each([
     ['server { location / { proxy_pass http://b } }', 'unexpected "}" after "proxy_pass" (missing ";"?)', 1],
     ['server {\nlocation / {\n', 'unexpected end of file, expecting "}"', 2],
