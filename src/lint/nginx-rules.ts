@@ -15,7 +15,8 @@ const isWebSocket = (l: Location, tree: Directive[]) => !!headerSet(effective(l,
 const SECURITY_HEADERS = ['x-frame-options', 'x-content-type-options', 'content-security-policy', 'strict-transport-security', 'referrer-policy'];
 // A path segment (or regex alternative) naming a metrics/status page or a liveness endpoint.
 const METRICS_PATH = /(^|[/|(^])(metrics|status|nginx_status|stub_status)([/$|)]|$)/i;
-const HEALTH_PATH = /(^|[/|(^])(health|healthz|ready|readyz|live|livez)([/$|)]|$)/i;
+// The name must end the path: `/api/live/` (Grafana's WebSocket tree) is a directory, not a probe.
+const HEALTH_PATH = /(^|[/|(^])(health|healthz|ready|readyz|live|livez)([$|)]|$)/i;
 const open = (l: Location, tree: Directive[]) => effective(l, tree, 'deny').length === 0 && effective(l, tree, 'allow').length === 0;
 
 export const NGINX_RULES: Rule[] = [
@@ -58,7 +59,7 @@ export const NGINX_RULES: Rule[] = [
     id: 'nginx/health-open',
     severity: 'warning',
     check: ({ tree, locations }) =>
-      locations.filter((l) => HEALTH_PATH.test(l.path) && !METRICS_PATH.test(l.path) && open(l, tree)).map((l) => ({
+      locations.filter((l) => HEALTH_PATH.test(l.path) && !METRICS_PATH.test(l.path) && !isWebSocket(l, tree) && open(l, tree)).map((l) => ({
         line: l.node.line,
         message: `${l.path} is reachable from anywhere (fine for an external uptime check; otherwise restrict it)`,
         fix: 'add allow <internal CIDRs>; deny all; (or proxygen networks: + allow:), or keep it public on purpose',
