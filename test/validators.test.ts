@@ -170,10 +170,33 @@ describe('ngrok rules', () => {
     ['v2 proxy_proto 3', V2('    proto: tcp\n    addr: 22\n    proxy_proto: 3\n'), "ERR_NGROK_1123 specifies invalid protocol version. Use one of version '1' or '2' to enable proxy proto.", 'v2.mdx; ERR_NGROK_1123'],
     ['v2 with endpoints', 'version: 2\nendpoints: []\n', 'YAML parsing error: field endpoints is not supported by config version 2', 'changelog.mdx:242 (message undocumented)'],
     ['v2 with agent', 'version: 2\nagent: { log: stdout }\n', 'YAML parsing error: field agent is not supported by config version 2', 'changelog.mdx:242 (message undocumented)'],
+    // Issue 22 item 6: upstreams and policy phases the agent accepts (and refuses) per protocol.
+    ['a file:// upstream', ENDPOINT('    url: https://a.ngrok.app\n    upstream: { url: "file:///srv/www" }\n'), null, 'ngrok http file:///path (agent docs)'],
+    ['a tls:// upstream on an https endpoint', ENDPOINT('    url: https://a.ngrok.app\n    upstream: { url: "tls://127.0.0.1:443" }\n'), null, 'agent/config/v3.mdx upstream.url'],
+    ['a tls:// upstream on a tls endpoint', ENDPOINT('    url: "tls://a.ngrok.app"\n    upstream: { url: "tls://db.internal:443" }\n'), null, 'agent/config/v3.mdx upstream.url'],
+    ['a bare https:// upstream', ENDPOINT('    url: https://a.ngrok.app\n    upstream: { url: "https://" }\n'), null, 'v3.mdx: a bare scheme for http endpoints'],
+    ['a bare domain upstream on a tcp endpoint', ENDPOINT('    url: "tcp://"\n    upstream: { url: localhost }\n'), 'localhost: a tcp:// endpoint needs an upstream host and port', 'v3.mdx: tcp/tls need host and port'],
+    ['a file:// upstream on a tcp endpoint', ENDPOINT('    url: "tcp://"\n    upstream: { url: "file:///srv" }\n'), 'file:///srv: file:// upstreams serve HTTP, this endpoint is tcp://', 'file serving is HTTP'],
+    ['an upstream port over 65535', ENDPOINT('    upstream: { url: 70000 }\n'), 'ERR_NGROK_4500 70000 is not a valid tcp address or URL', 'errors reference ERR_NGROK_4500'],
+    ['on_http_request on a tcp endpoint', ENDPOINT('    url: "tcp://"\n    upstream: { url: 22 }\n    traffic_policy:\n      on_http_request: [{ actions: [{ type: deny }] }]\n'), 'on_http_request applies to HTTP endpoints only; this one is tcp://', 'traffic-policy phases per protocol'],
+    ['on_http_response on a tls endpoint', ENDPOINT('    url: "tls://a.ngrok.app"\n    upstream: { url: "127.0.0.1:443" }\n    traffic_policy:\n      on_http_response: [{ actions: [{ type: deny }] }]\n'), 'on_http_response applies to HTTP endpoints only; this one is tls://', 'traffic-policy phases per protocol'],
+    ['on_tcp_connect on a tcp endpoint', ENDPOINT('    url: "tcp://"\n    upstream: { url: 22 }\n    traffic_policy:\n      on_tcp_connect: [{ actions: [{ type: restrict-ips, config: { allow: [10.0.0.0/8] } }] }]\n'), null, 'traffic-policy phases per protocol'],
+    ['on_http_request on a v2 tcp tunnel', V2('    proto: tcp\n    addr: 22\n    traffic_policy:\n      on_http_request: [{ actions: [{ type: deny }] }]\n'), 'on_http_request applies to HTTP endpoints only; this one is tcp://', 'traffic-policy phases per protocol'],
+    ['the older inbound phase is no error', `${V3}    traffic_policy:\n      inbound: [{ actions: [{ type: deny }] }]\n`, null, 'agent config check accepts it'],
+    ['mapping-shaped actions are no error', `${V3}    traffic_policy:\n      on_http_request: [{ actions: { type: deny } }]\n`, null, 'agent config check accepts it'],
+    ['an unknown phase', `${V3}    traffic_policy:\n      on_request: []\n`, 'unknown traffic policy phase on_request', 'traffic-policy phases'],
   ])('%s', (_name, text, message, _source) => {
     const found = errors(validateNgrok('n.yml', text));
     if (message === null) expect(found).toEqual([]);
     else expect(found[0]).toBe(message);
+  });
+
+  it.each([
+    ['inbound', `${V3}    traffic_policy:\n      inbound: [{ actions: [{ type: deny }] }]\n`, 'inbound is the older name of on_http_request'],
+    ['outbound', `${V3}    traffic_policy:\n      outbound: [{ actions: [{ type: deny }] }]\n`, 'outbound is the older name of on_http_response'],
+    ['a mapping of actions', `${V3}    traffic_policy:\n      on_http_request: [{ actions: { type: deny } }]\n`, 'on_http_request: actions is a single mapping, not a list (the agent accepts it)'],
+  ])('%s is a warning', (_name, text, message) => {
+    expect(warnings(validateNgrok('n.yml', text))).toEqual([message]);
   });
 
   it('warns when an authtoken is written in the file', () => {
