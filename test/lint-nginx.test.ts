@@ -51,7 +51,7 @@ describe('nginx lint rules (one-line cases, positive and negative)', () => {
     ['ssrf: $request_uri after a fixed host', 'location / { proxy_pass http://backend$request_uri; }', []],
     ['ssrf: a set holding a fixed host and $request_uri', 'location / { set $u "http://some$request_uri"; proxy_pass $u; }', []],
     ['ssrf: an internal location', 'location /p/ { internal; proxy_pass $arg_to; }', []],
-    ['ssrf: a named location', 'location @fallback { proxy_pass $arg_to; }', []],
+    ['ssrf: a named location (try_files keeps the client\'s arguments)', 'location @fallback { proxy_pass $arg_to; }', ['nginx/ssrf@1']],
     ['ssrf: a capture in the path only', 'location ~ /proxy/(.*)$ { proxy_pass http://static.example.com/$1; }', []],
     ['ssrf: a capture that cannot hold a dot', 'location ~ ^/svc/([a-z]+)/ { proxy_pass http://$1-backend:8080; }', []],
     ['ssrf: a map of fixed values', 'map $http_x $b { default app1; beta app2; } server { location / { proxy_pass http://$b; } }', []],

@@ -117,8 +117,12 @@ export function usesIn(ctx: Context, at: Placed, value: string): Use[] {
   return uses;
 }
 
-/** The location a directive sits in is reachable only by internal redirects. */
+/**
+ * The location a directive sits in is marked `internal;`: only a redirect nginx or the upstream
+ * makes reaches it. A named location is not exempt: try_files and error_page reach it with the
+ * client's own arguments and headers.
+ */
 export const inInternalLocation = (at: Placed): boolean => {
   const location = [...at.parents].reverse().find((b: Directive) => b.name === 'location');
-  return !!location && ((location.args[0] ?? '').startsWith('@') || (location.block ?? []).some((d) => d.name === 'internal'));
+  return !!location && (location.block ?? []).some((d) => d.name === 'internal');
 };
