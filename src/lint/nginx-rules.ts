@@ -79,18 +79,22 @@ export const NGINX_RULES: Rule[] = [
     id: 'nginx/add-header-dropped',
     severity: 'warning',
     // Every block that can hold add_header, `if` included: a matching `if` replaces the lot.
-    check: ({ tree, placed }) =>
-      ['http', 'server', 'location', 'if'].flatMap(placed).flatMap((at) => {
-        const own = directives(at.node.block, 'add_header');
-        if (!own.length || effective(at, tree, 'add_header_inherit')[0]?.args[0] === 'merge') return [];
-        const parent = [...at.parents].reverse().map((p) => directives(p.block, 'add_header')).find((list) => list.length) ?? directives(tree, 'add_header');
+    check: ({ tree, placed }) => {
+      // Each block's own add_header lines, looked up once: a server can hold thousands of locations.
+      const headers = new Map<Directive[] | undefined, Directive[]>();
+      const headersIn = (block: Directive[] | undefined) => headers.get(block) ?? headers.set(block, directives(block, 'add_header')).get(block)!;
+      return ['http', 'server', 'location', 'if'].flatMap(placed).flatMap((at) => {
+        const own = headersIn(at.node.block);
+        if (!own.length) return [];
+        const parent = [...at.parents].reverse().map((p) => headersIn(p.block)).find((list) => list.length) ?? headersIn(tree);
         const names = new Set(own.map((d) => d.args[0]?.toLowerCase()));
         const dropped = parent.map((d) => d.args[0]?.toLowerCase() ?? '').filter((name) => !names.has(name));
-        if (!dropped.length) return [];
+        if (!dropped.length || effective(at, tree, 'add_header_inherit')[0]?.args[0] === 'merge') return [];
         const security = dropped.some((name) => SECURITY_HEADERS.includes(name));
         const where = at.node.name === 'location' ? at.node.args.join(' ') : `${at.node.name} ${at.node.args.join(' ')}`.trim();
         return [{ line: own[0]!.line, severity: security ? ('error' as const) : ('warning' as const), message: `add_header in ${where} drops the inherited ${dropped.join(', ')} (nginx inherits add_header only when a block sets none)`, fix: 'repeat the outer add_header lines in this block (nginx 1.29.3+: add_header_inherit merge;)' }];
-      }),
+      });
+    },
   },
   {
     id: 'nginx/tls-protocols',

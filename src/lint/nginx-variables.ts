@@ -23,15 +23,43 @@ const DECODED = new Set(['uri', 'document_uri', 'fastcgi_path_info', 'request_bo
 
 export const referencesIn = (text: string) => [...text.matchAll(REFERENCE)].map((m) => ({ name: (m[1] ?? m[2])!.toLowerCase(), index: m.index, text: m[0] }));
 
+interface Definitions {
+  /** `set`s by variable, then by the block holding them (null: the top level). */
+  sets: Map<string, Map<Directive | null, Placed[]>>;
+  maps: Map<string, string[]>;
+}
+
+// Built once per file: a rendered config can hold thousands of `set`s and references.
+const indexes = new WeakMap<Context, Definitions>();
+
+function definitionsIndex(ctx: Context): Definitions {
+  let index = indexes.get(ctx);
+  if (index) return index;
+  index = { sets: new Map(), maps: new Map() };
+  for (const set of ctx.placed('set')) {
+    const name = set.node.args[0]?.toLowerCase().slice(1) ?? '';
+    const byBlock = index.sets.get(name) ?? index.sets.set(name, new Map()).get(name)!;
+    const block = set.parents[set.parents.length - 1] ?? null;
+    const list = byBlock.get(block);
+    if (list) list.push(set);
+    else byBlock.set(block, [set]);
+  }
+  for (const map of ctx.named('map')) {
+    const name = map.args[1]?.toLowerCase().slice(1) ?? '';
+    const values = (map.block ?? []).filter((d) => !['hostnames', 'volatile', 'include'].includes(d.name)).map((d) => d.args[0] ?? '');
+    index.maps.set(name, [...(index.maps.get(name) ?? []), ...values]);
+  }
+  indexes.set(ctx, index);
+  return index;
+}
+
 /** The values `set` and `map` give a variable: `set`s in the directive's own blocks first. */
 function definitions(ctx: Context, at: Placed, name: string): string[] | null {
-  const sets = ctx.placed('set').filter((p) => p.node.args[0]?.toLowerCase() === `$${name}`);
-  const visible = sets.filter((p) => p.parents.every((block, i) => at.parents[i] === block));
-  const values = (visible.length ? visible : sets).map((p) => p.node.args[1] ?? '');
-  for (const map of ctx.named('map')) {
-    if (map.args[1]?.toLowerCase() !== `$${name}`) continue;
-    values.push(...(map.block ?? []).filter((d) => !['hostnames', 'volatile', 'include'].includes(d.name)).map((d) => d.args[0] ?? ''));
-  }
+  const { sets, maps } = definitionsIndex(ctx);
+  const byBlock = sets.get(name);
+  const visible = byBlock ? [null, ...at.parents].flatMap((block) => byBlock.get(block) ?? []) : [];
+  const chosen = visible.length || !byBlock ? visible : [...byBlock.values()].flat();
+  const values = [...new Set([...chosen.map((p) => p.node.args[1] ?? ''), ...(maps.get(name) ?? [])])];
   return values.length ? values : null;
 }
 
