@@ -35,8 +35,8 @@ describe.runIf(hasTool('nginx'))('check FILE: nginx -t without false errors', ()
     return cli(['check', name], { cwd: dir });
   };
 
-  it('TLS files missing here (dhparam, trusted chain, ticket key) get stand-ins', () => {
-    const result = check('tls.conf', 'server {\n    listen 443 ssl;\n    ssl_certificate /nonexistent/c.pem;\n    ssl_certificate_key /nonexistent/k.pem;\n    ssl_dhparam /nonexistent/dhparam.pem;\n    ssl_trusted_certificate /nonexistent/chain.pem;\n    ssl_client_certificate /nonexistent/ca.pem;\n    ssl_session_ticket_key /nonexistent/ticket.key;\n    location / { proxy_pass http://127.0.0.1:8080; }\n}\n');
+  it('TLS files missing here (dhparam, trusted chain, client CA, CRL, ticket key) get stand-ins', () => {
+    const result = check('tls.conf', 'server {\n    listen 443 ssl;\n    ssl_certificate /nonexistent/c.pem;\n    ssl_certificate_key /nonexistent/k.pem;\n    ssl_dhparam /nonexistent/dhparam.pem;\n    ssl_trusted_certificate /nonexistent/chain.pem;\n    ssl_client_certificate /nonexistent/ca.pem;\n    ssl_session_ticket_key /nonexistent/ticket.key;\n    ssl_verify_client optional;\n    ssl_crl /nonexistent/revoked.crl;\n    location / { proxy_pass http://127.0.0.1:8080; }\n}\n');
     expect(result).toMatchObject({ code: 0, stdout: '0 errors, 0 warnings, 0 notes\n' });
   });
 

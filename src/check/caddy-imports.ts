@@ -79,7 +79,7 @@ export function resolveCaddyImports(file: string, text: string): ResolvedImports
       .join('\n');
 
   function visit(path: string, folder: string): void {
-    if (files.has(path) || files.size >= 200) return;
+    if (files.has(path)) return;
     let own: string;
     try {
       own = readFileSync(path, 'utf8');

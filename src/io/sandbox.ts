@@ -3,19 +3,20 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { runTool, type RunResult } from './run.js';
-import { STAND_IN_CERTIFICATE, STAND_IN_DHPARAM, STAND_IN_KEY } from './stand-in-certificate.js';
+import { STAND_IN_CERTIFICATE, STAND_IN_CRL, STAND_IN_DHPARAM, STAND_IN_KEY } from './stand-in-certificate.js';
 
 export interface SandboxFile {
   path: string;
   content: string;
 }
 
-type StandIn = 'cert' | 'key' | 'dhparam' | 'ticket' | 'password';
+type StandIn = 'cert' | 'key' | 'dhparam' | 'crl' | 'ticket' | 'password';
 
 const STAND_IN_FILES: Record<StandIn, { name: string; content: string; mode?: number }> = {
   cert: { name: 'stand-in.crt', content: STAND_IN_CERTIFICATE },
   key: { name: 'stand-in.key', content: STAND_IN_KEY, mode: 0o600 },
   dhparam: { name: 'stand-in.dhparam', content: STAND_IN_DHPARAM },
+  crl: { name: 'stand-in.crl', content: STAND_IN_CRL },
   // 80 bytes: the size nginx takes for an AES-256 session ticket key.
   ticket: { name: 'stand-in.ticket', content: 'proxygen-stand-in-'.repeat(5).slice(0, 80), mode: 0o600 },
   password: { name: 'stand-in.pass', content: 'stand-in\n', mode: 0o600 },
@@ -40,6 +41,7 @@ const NGINX_FILE_DIRECTIVES: Record<string, StandIn> = Object.fromEntries([
   ...['ssl_certificate', 'ssl_trusted_certificate', 'ssl_client_certificate'].flatMap((d) => [d, ...['proxy', 'grpc', 'uwsgi'].map((p) => `${p}_${d}`)]).map((d) => [d, 'cert'] as const),
   ...['ssl_certificate_key', 'proxy_ssl_certificate_key', 'grpc_ssl_certificate_key', 'uwsgi_ssl_certificate_key'].map((d) => [d, 'key'] as const),
   ['ssl_dhparam', 'dhparam'],
+  ...['ssl_crl', 'proxy_ssl_crl', 'grpc_ssl_crl', 'uwsgi_ssl_crl'].map((d) => [d, 'crl'] as const),
   ['ssl_session_ticket_key', 'ticket'],
   ...['ssl_password_file', 'proxy_ssl_password_file', 'grpc_ssl_password_file', 'uwsgi_ssl_password_file'].map((d) => [d, 'password'] as const),
 ]);

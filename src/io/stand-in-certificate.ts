@@ -32,3 +32,12 @@ YdEIqUuyyOP7uWrat2DX9GgdT0Kj3jlN9K5W7edjcrsZCwenyO4KbXCeAvzhzffi
 ssbzSibBsu/6iGtCOGEoXJf//////////wIBAg==
 -----END DH PARAMETERS-----
 `;
+
+// An empty revocation list signed by the stand-in key (valid until 2126): stands in for ssl_crl.
+export const STAND_IN_CRL = `-----BEGIN X509 CRL-----
+MIG9MGUCAQEwCgYIKoZIzj0EAwIwJDEiMCAGA1UEAwwZcHJveHlnZW4tc3RhbmQt
+aW4uaW52YWxpZBcNMjYxMjAzMTQyMjE5WhgPMjEyNjExMDkxNDIyMTlaoA4wDDAK
+BgNVHRQEAwIBATAKBggqhkjOPQQDAgNIADBFAiEA1FRef7UOFjbdCpaN6BWh0gL3
+yrnJZTiyBUKKz2adjucCIBOVRerYS7NABDpmQld0BV4EHoyEjQZhEZc82x3Rntev
+-----END X509 CRL-----
+`;
