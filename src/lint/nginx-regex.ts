@@ -52,10 +52,10 @@ function classMatches(inner: string, probe: Probe): boolean {
   let listed = false;
   for (let i = negated ? 1 : 0; i < inner.length && !listed; i++) {
     const c = inner[i]!;
-    if (inner.startsWith('[:', i)) {
-      const end = inner.indexOf(':]', i);
-      listed = (POSIX[inner.slice(i + 2, end)] ?? []).includes(probe);
-      i = end + 1;
+    const posixEnd = inner.startsWith('[:', i) ? inner.indexOf(':]', i) : -1;
+    if (posixEnd >= 0) {
+      listed = (POSIX[inner.slice(i + 2, posixEnd)] ?? []).includes(probe);
+      i = posixEnd + 1;
     } else if (c === '\\') listed = escapeMatches(inner[++i] ?? '', probe);
     else if (inner[i + 1] === '-' && i + 2 < inner.length) {
       listed = c <= probe && probe <= inner[i + 2]!;
