@@ -186,6 +186,21 @@ describe('ngrok straight to the app sets the headers and compresses', () => {
     ]);
   });
 
+  it('redirects come first, matching the whole URL and keeping the query', async () => {
+    const { renderNgrok } = await import('../src/targets/ngrok.js');
+    const { parse } = await import('yaml');
+    const plan = planFrom(`${BASE}redirects:\n  - { from: /a.b, to: /c/, status: 308 }\n  - { from: /d, to: "https://e.example.com/f" }\nroutes:\n  - { path: /x, rate: 1/s }\ntunnel: { provider: ngrok, via: app }\n`);
+    const rules = (parse(renderNgrok(plan)[0]!.content) as { endpoints: { traffic_policy: { on_http_request: { name: string; actions: { type: string; config: object }[] }[] } }[] }).endpoints[0]!.traffic_policy.on_http_request;
+    expect(rules.map((rule) => [rule.name, rule.actions[0]!.type, rule.actions[0]!.config])).toEqual([
+      ['redirect /a.b', 'redirect', { from: '^([a-z]+://[^/]+)/a[.]b([?].*)?$', to: '$1/c/$2', status_code: 308 }],
+      ['redirect /d', 'redirect', { from: '^([a-z]+://[^/]+)/d([?].*)?$', to: 'https://e.example.com/f$2', status_code: 301 }],
+      ['policy /x', 'rate-limit', expect.any(Object)],
+    ]);
+    const url = 'https://a.example.com/a.b?q=1';
+    const [from, to] = [new RegExp(rules[0]!.actions[0]!.config['from' as never] as string), '$1/c/$2'];
+    expect(url.replace(from, to)).toBe('https://a.example.com/c/?q=1');
+  });
+
   it('through the proxy the proxy does it: no response rules', async () => {
     expect(await ngrokPolicy(`${BASE}compression: true\nheaders: { set: { X-A: "1" } }\ntunnel: { provider: ngrok }\n`)).toEqual([]);
   });

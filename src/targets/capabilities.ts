@@ -30,7 +30,6 @@ export const GAPS: Record<TargetName, Partial<Record<Policy, string>>> = {
     timeout: 'not configurable in the ngrok agent config',
     upstream: "not routed: an ngrok endpoint forwards to one upstream, so this path reaches the site's upstream (use tunnel.via: proxy)",
     balance: 'not balanced: the agent forwards every request to the first server',
-    redirect: 'not applied: the request reaches the app (the agent file here answers no redirects)',
     auth: "not checked by ngrok: its basic-auth action needs plaintext passwords, which are never written; only the allow list admits, or 404 without one (or use tunnel.via: proxy)",
   },
 };

@@ -69,6 +69,23 @@ function responseRulesFor(plan: Plan) {
   ];
 }
 
+/**
+ * Straight to the app, the endpoint answers the redirects first (the action is terminating): the
+ * whole URL is matched, so the origin and the query (group 2, kept) are carried over.
+ */
+function redirectRulesFor(plan: Plan) {
+  if (plan.tunnelIn) return [];
+  return plan.redirects.map((r) => ({
+    indent: POLICY_INDENT,
+    name: `redirect ${r.from}`,
+    expression: `req.url.path == '${r.from}'`,
+    redirect: { from: `^([a-z]+://[^/]+)${r.from.replaceAll('.', '[.]')}([?].*)?$`, to: `${r.to.startsWith('/') ? '$1' : ''}${r.to}$2`, status: r.status },
+    deny: null,
+    allow: null,
+    rate: null,
+  }));
+}
+
 function rulesFor(plan: Plan) {
   const cidrsOf = (route: PlanRoute) => {
     let cidrs = route.access?.cidrs ?? [];
@@ -90,6 +107,7 @@ function rulesFor(plan: Plan) {
         indent: POLICY_INDENT,
         name: `${route.internalOnly ? 'internal-only' : 'policy'} ${route.match.path}`,
         expression: expressions[index]!,
+        redirect: null,
         deny,
         // Thousands of CIDRs: joined here, since a Handlebars #each costs microseconds per item.
         allow: restrict ? prefixedLines(cidrsOf(route), `${ALLOW_ITEM_INDENT}- `) : null,
@@ -108,7 +126,7 @@ export function renderNgrok(plan: Plan): OutputFile[] {
     domain: plan.tunnel.ngrok.domain,
     upstream: plan.tunnelIn?.url ?? plan.upstream.url,
     indent: POLICY_INDENT,
-    rules: rulesFor(plan),
+    rules: [...redirectRulesFor(plan), ...rulesFor(plan)],
     responseRules: responseRulesFor(plan),
   });
   return [{ path: ngrokFile, content, mode: 0o644 }];
