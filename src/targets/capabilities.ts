@@ -37,7 +37,8 @@ export const GAPS: Record<TargetName, Partial<Record<Policy, string>>> = {
 function routePolicies(route: PlanRoute): [Policy, string][] {
   const found: [Policy, string][] = [];
   if (route.rate) found.push(['rate', `rate ${route.rate.count}/${route.rate.per}`]);
-  if (route.access && !route.internalOnly) found.push(['allowlist', `allow ${route.access.names.join(', ')}`]);
+  // With a password, a target that checks none closes the route: its auth line says so.
+  if (route.access && !route.internalOnly && !route.auth) found.push(['allowlist', `allow ${route.access.names.join(', ')}`]);
   if (route.body !== undefined) found.push(['body', 'body limit']);
   if (route.timeout !== undefined) found.push(['timeout', `timeout ${route.timeout}s`]);
   if (route.upstream !== SITE_UPSTREAM && !route.internalOnly) found.push(['upstream', `upstream ${route.upstream}`]);
