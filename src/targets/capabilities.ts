@@ -28,7 +28,7 @@ export const GAPS: Record<TargetName, Partial<Record<Policy, string>>> = {
     rate: 'approximated: ngrok counts requests in 60 s sliding windows (capacity = the rate per minute, at least burst + 1)',
     body: 'not enforced by the ngrok agent config',
     timeout: 'not configurable in the ngrok agent config',
-    upstream: "not routed: an ngrok endpoint forwards to one upstream, so this path reaches the site's upstream (use tunnel.via: proxy)",
+    upstream: 'not routed: an ngrok endpoint forwards to one upstream, so this path answers 404 through ngrok (use tunnel.via: proxy)',
     balance: 'not balanced: the agent forwards every request to the first server',
     auth: "not checked by ngrok: its basic-auth action needs plaintext passwords, which are never written; only the allow list admits, or 404 without one (or use tunnel.via: proxy)",
   },

@@ -4,6 +4,7 @@ import { mergeHeaderOps, type HeaderOp } from '../plan/headers.js';
 import type { Match } from '../plan/match.js';
 import type { Plan, PlanRoute } from '../plan/plan.js';
 import { earlierOverlapping } from '../plan/prefix-overlap.js';
+import { SITE_UPSTREAM } from '../plan/upstreams.js';
 import { headerLines, prefixedLines, type OutputFile } from './format.js';
 import { partial, template } from './hbs.js';
 
@@ -97,7 +98,9 @@ function rulesFor(plan: Plan) {
     // A password is checked by the proxy (via proxy), or by no one here: then only the allow
     // list admits, and a route with none is denied (ngrok's basic-auth needs plaintext passwords).
     const passwordByProxy = route.auth !== undefined && plan.tunnelIn !== null;
-    const deny = route.internalOnly || (route.auth && !route.access && !passwordByProxy) ? 404 : null;
+    // One endpoint forwards to one upstream: a route to another service is closed, not misdelivered.
+    const elsewhere = route.upstream !== SITE_UPSTREAM && plan.tunnelIn === null;
+    const deny = route.internalOnly || elsewhere || (route.auth && !route.access && !passwordByProxy) ? 404 : null;
     const restrict = route.access && !route.internalOnly && !passwordByProxy;
     if (!restrict && !route.rate && !deny) return [];
     // A 60 s window admits what nginx admits in a minute, or at least the burst at once.
