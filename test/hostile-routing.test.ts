@@ -13,9 +13,13 @@ upstreams:
     servers:
       - {server}
     fail_timeout: {failtimeout}
+    max_fails: {maxfails}
+www: {www}
+compression: {compression}
 redirects:
   - from: {redirectfrom}
     to: {redirectto}
+    status: {status}
   - from: /elsewhere
     to: {redirecturl}
 headers:
@@ -41,6 +45,10 @@ const KEYS: { slot: string; valid: string; path: string }[] = [
   { slot: 'server', valid: 'http://127.0.0.1:9090', path: 'upstreams.api.servers.0' },
   { slot: 'failtimeout', valid: '30s', path: 'upstreams.api.fail_timeout' },
   { slot: 'routeupstream', valid: 'api', path: 'routes.0.upstream' },
+  { slot: 'maxfails', valid: '3', path: 'upstreams.api.max_fails' },
+  { slot: 'www', valid: 'redirect', path: 'www' },
+  { slot: 'compression', valid: 'true', path: 'compression' },
+  { slot: 'status', valid: '308', path: 'redirects.0.status' },
   { slot: 'redirectfrom', valid: '/old/', path: 'redirects.0.from' },
   { slot: 'redirectto', valid: '/new/', path: 'redirects.0.to' },
   { slot: 'redirecturl', valid: 'https://docs.example.com/x', path: 'redirects.1.to' },
@@ -59,8 +67,11 @@ const FINE_IN: Record<string, string[]> = { headervalue: [' ', "'"], routevalue:
 
 const lineOf = (slot: string) => TEMPLATE.split('\n').findIndex((line) => line.includes(`{${slot}}`)) + 1;
 
+// Numbers and booleans are written bare when valid; a hostile one is a string, refused by type.
+const BARE = ['maxfails', 'compression', 'status'];
+
 function fill(overrides: Record<string, string> = {}): string {
-  return TEMPLATE.replace(/\{(\w+)\}/g, (_, slot: string) => overrides[slot] ?? JSON.stringify(KEYS.find((k) => k.slot === slot)!.valid));
+  return TEMPLATE.replace(/\{(\w+)\}/g, (_, slot: string) => overrides[slot] ?? (BARE.includes(slot) ? KEYS.find((k) => k.slot === slot)!.valid : JSON.stringify(KEYS.find((k) => k.slot === slot)!.valid)));
 }
 
 describe('hostile routing values are refused, never escaped', () => {
