@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../src/project.js';
 import { cliAsync, tempProject } from './helpers/cli.js';
 import { WebSocketServer } from 'ws';
-import { freePort, startCaddy, startNginx, type Proxy } from './helpers/live.js';
+import { freePort, selfSigned, startCaddy, startNginx, type Proxy } from './helpers/live.js';
 import { rawRequest, type RawAnswer } from './helpers/raw-request.js';
 import { hasTool } from './helpers/tools.js';
 
@@ -216,5 +216,38 @@ describe.runIf(haveTools).each(['nginx', 'caddy'] as const)('routing on real %s'
       'ok auth /metrics: 401 without a password',
       'ok auth /admin/: 401 without a password',
     ]);
+  }, 30_000);
+});
+
+describe.runIf(haveTools).each(['nginx', 'caddy'] as const)('www over TLS on real %s', (server) => {
+  const stops: (() => Promise<unknown>)[] = [];
+  let ports: { http: number; https: number };
+  beforeAll(async () => {
+    const dir = tempProject();
+    stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const cert = selfSigned(dir, DOMAIN);
+    const app = await startService([]);
+    stops.push(app.close);
+    ports = { http: await freePort(), https: await freePort() };
+    writeFileSync(join(dir, 'proxygen.yaml'), `domain: ${DOMAIN}\nupstream: http://127.0.0.1:${app.port}\nports: { http: ${ports.http}, https: ${ports.https} }\ntls: { mode: files, cert: ${cert.cert}, key: ${cert.key} }\ntargets: [nginx, caddy]\nwww: redirect\nroutes:\n  - { path: / }\n`);
+    const project = await loadProject(join(dir, 'proxygen.yaml'));
+    const proxy = server === 'nginx' ? await startNginx(project.files, project.plan.nginx.allowlist_dir, ports.https) : await startCaddy(project.files, ports.https);
+    stops.push(proxy.stop);
+  }, 30_000);
+  afterAll(async () => {
+    for (const stop of stops.reverse()) await stop();
+  });
+
+  it('the www name answers 301 to the domain on both ports; the domain itself is served', async () => {
+    const www = `www.${DOMAIN}`;
+    const ask = async (port: number, tls: boolean, host: string) => {
+      const answer = await rawRequest({ port, tls, servername: host, source: '127.0.0.1' }, get('/a?b=1').replace(`Host: ${DOMAIN}`, `Host: ${host}`));
+      return `${answer.status} ${location(answer).replaceAll(String(ports.https), 'HTTPS')}`;
+    };
+    expect({
+      https: await ask(ports.https, true, www),
+      http: await ask(ports.http, false, www),
+      domain: await ask(ports.https, true, DOMAIN),
+    }).toEqual({ https: `301 https://${DOMAIN}:HTTPS/a?b=1`, http: `301 https://${DOMAIN}:HTTPS/a?b=1`, domain: '200 ' });
   }, 30_000);
 });
