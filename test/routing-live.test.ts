@@ -221,15 +221,18 @@ describe.runIf(haveTools).each(['nginx', 'caddy'] as const)('routing on real %s'
 
 describe.runIf(haveTools).each(['nginx', 'caddy'] as const)('www over TLS on real %s', (server) => {
   const stops: (() => Promise<unknown>)[] = [];
-  let ports: { http: number; https: number };
+  let ports: { http: number; https: number; tunnel: number };
   beforeAll(async () => {
     const dir = tempProject();
     stops.push(async () => rmSync(dir, { recursive: true, force: true }));
     const cert = selfSigned(dir, DOMAIN);
     const app = await startService([]);
     stops.push(app.close);
-    ports = { http: await freePort(), https: await freePort() };
-    writeFileSync(join(dir, 'proxygen.yaml'), `domain: ${DOMAIN}\nupstream: http://127.0.0.1:${app.port}\nports: { http: ${ports.http}, https: ${ports.https} }\ntls: { mode: files, cert: ${cert.cert}, key: ${cert.key} }\ntargets: [nginx, caddy]\nwww: redirect\nroutes:\n  - { path: / }\n`);
+    ports = { http: await freePort(), https: await freePort(), tunnel: await freePort() };
+    writeFileSync(
+      join(dir, 'proxygen.yaml'),
+      `domain: ${DOMAIN}\nupstream: http://127.0.0.1:${app.port}\nports: { http: ${ports.http}, https: ${ports.https}, tunnel: ${ports.tunnel} }\ntls: { mode: files, cert: ${cert.cert}, key: ${cert.key} }\ntargets: [nginx, caddy]\ntunnel: { provider: cloudflare, from: [127.0.0.1/32] }\nwww: redirect\nroutes:\n  - { path: / }\n`,
+    );
     const project = await loadProject(join(dir, 'proxygen.yaml'));
     const proxy = server === 'nginx' ? await startNginx(project.files, project.plan.nginx.allowlist_dir, ports.https) : await startCaddy(project.files, ports.https);
     stops.push(proxy.stop);
@@ -238,7 +241,7 @@ describe.runIf(haveTools).each(['nginx', 'caddy'] as const)('www over TLS on rea
     for (const stop of stops.reverse()) await stop();
   });
 
-  it('the www name answers 301 to the domain on both ports; the domain itself is served', async () => {
+  it('the www name answers 301 to the domain on every port, the tunnel port too; the domain itself is served', async () => {
     const www = `www.${DOMAIN}`;
     const ask = async (port: number, tls: boolean, host: string) => {
       const answer = await rawRequest({ port, tls, servername: host, source: '127.0.0.1' }, get('/a?b=1').replace(`Host: ${DOMAIN}`, `Host: ${host}`));
@@ -247,7 +250,8 @@ describe.runIf(haveTools).each(['nginx', 'caddy'] as const)('www over TLS on rea
     expect({
       https: await ask(ports.https, true, www),
       http: await ask(ports.http, false, www),
+      tunnel: await ask(ports.tunnel, false, www),
       domain: await ask(ports.https, true, DOMAIN),
-    }).toEqual({ https: `301 https://${DOMAIN}:HTTPS/a?b=1`, http: `301 https://${DOMAIN}:HTTPS/a?b=1`, domain: '200 ' });
+    }).toEqual({ https: `301 https://${DOMAIN}:HTTPS/a?b=1`, http: `301 https://${DOMAIN}:HTTPS/a?b=1`, tunnel: `301 https://${DOMAIN}:HTTPS/a?b=1`, domain: '200 ' });
   }, 30_000);
 });

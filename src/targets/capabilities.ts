@@ -68,7 +68,8 @@ const caddyAuthGaps = (plan: Plan) =>
 /** One line per policy the target cannot enforce as written. */
 export function gapsFor(plan: Plan, target: TargetName): string[] {
   // A tunnel serves the domain only (ngrok: its own domain): the other name needs DNS to the proxy.
-  const www = plan.www && (target === 'cloudflared' || target === 'ngrok') ? [`www redirect: ${plan.www} is not routed through the tunnel (point its DNS at the proxy)`] : [];
+  // An ngrok endpoint serves one name; cloudflared routes the other one to the proxy, if there is one.
+  const www = plan.www && (target === 'ngrok' || (target === 'cloudflared' && !plan.tunnelIn)) ? [`www redirect: ${plan.www} is not routed through the tunnel (${target === 'ngrok' ? 'an endpoint serves one name; ' : ''}point its DNS at the proxy)`] : [];
   // Delivering to the proxy, a tunnel leaves every policy to it (its gaps are listed under it).
   if (plan.tunnelIn && (target === 'cloudflared' || target === 'ngrok')) return www;
   const table = GAPS[target];

@@ -26,7 +26,11 @@ export function renderCloudflared(plan: Plan): OutputFile[] {
     header: [...headerLines(plan, `cloudflared ingress for ${plan.domain}`), 'Check with: cloudflared tunnel ingress validate --config config.yml'],
     tunnel: plan.tunnel.cloudflare.tunnel,
     credentialsFile: plan.tunnel.cloudflare.credentials_file,
-    rules: plan.routes.map((route) => ruleFor(plan, route)),
+    rules: [
+      ...plan.routes.map((route) => ruleFor(plan, route)),
+      // Through the proxy, the other name of `www: redirect` is answered there with the redirect.
+      ...(plan.www && plan.tunnelIn ? [{ hostname: plan.www, comment: `www redirect to ${plan.domain} (answered by the proxy)`, path: null, service: plan.tunnelIn.url }] : []),
+    ],
   });
   return [{ path: cloudflaredFile, content, mode: 0o644 }];
 }

@@ -33,7 +33,7 @@ const INSTALL: Record<TargetName, (plan: Plan) => { path: string; text: string }
   }),
   cloudflared: (plan) => ({
     path: cloudflaredFile,
-    text: `Copy to \`/etc/cloudflared/config.yml\`. Once: \`cloudflared tunnel create ${plan.tunnel.cloudflare.tunnel}\` and \`cloudflared tunnel route dns ${plan.tunnel.cloudflare.tunnel} ${plan.domain}\`; then \`cloudflared tunnel ingress validate\` and \`cloudflared tunnel run ${plan.tunnel.cloudflare.tunnel}\`.`,
+    text: `Copy to \`/etc/cloudflared/config.yml\`. Once: \`cloudflared tunnel create ${plan.tunnel.cloudflare.tunnel}\` and \`cloudflared tunnel route dns ${plan.tunnel.cloudflare.tunnel} ${plan.domain}\`${plan.www && plan.tunnelIn ? ` (and \`${plan.www}\`)` : ''}; then \`cloudflared tunnel ingress validate\` and \`cloudflared tunnel run ${plan.tunnel.cloudflare.tunnel}\`.`,
   }),
   ngrok: () => ({
     path: ngrokFile,
