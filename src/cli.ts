@@ -19,6 +19,12 @@ const EXAMPLES = {
     'proxygen refresh-allowlist --source meta.json  # a mirror or a saved response',
   ],
   presets: ['proxygen presets', 'proxygen presets --json'],
+  apply: [
+    'proxygen apply --dry-run --diff              # what would change in /etc, nothing written',
+    'sudo proxygen apply                          # install, nginx -t / caddy validate, reload',
+    'proxygen apply --root /srv/image --no-reload # into a directory laid out like /',
+  ],
+  uninstall: ['sudo proxygen uninstall                      # the site of ./proxygen.yaml', 'sudo proxygen uninstall --site pipelit.example.com'],
   verify: [
     'proxygen verify',
     'proxygen verify --hold 75s                     # idle WebSockets must outlive nginx\'s 60 s default',
@@ -113,6 +119,36 @@ const COMMANDS: Record<string, Declare> = {
       .action(async (options) => {
         await prepare(options);
         await (await import('./commands/refresh-allowlist.js')).run(options);
+      });
+  },
+  apply: (command) => {
+    withGlobals(command)
+      .description('install the site into the live config (Debian layout or install:), validate, reload, probe; restore on failure')
+      .option('--root <dir>', 'prefix every live path with this directory (DESTDIR style)')
+      .option('-n, --dry-run', 'show what would change against the live files, write nothing')
+      .option('--diff', 'print a unified diff of each change')
+      .option('-f, --force', 'replace files at live paths that proxygen did not write')
+      .option('--no-reload', 'write and validate, but do not reload the proxies')
+      .option('--no-timer', 'do not install the systemd timer for refresh-allowlist')
+      .addHelpText('after', examples(EXAMPLES.apply))
+      .action(async (options) => {
+        await prepare(options);
+        await (await import('./commands/apply.js')).run(options);
+      });
+  },
+  uninstall: (command) => {
+    withGlobals(command)
+      .description('remove one applied site and recompose the shared files, with the same validate/reload/restore')
+      .option('--site <domain>', 'the applied site to remove (default: the domain of --config)')
+      .option('--root <dir>', 'prefix every live path with this directory (DESTDIR style)')
+      .option('-n, --dry-run', 'show what would change, write nothing')
+      .option('--diff', 'print a unified diff of each change')
+      .option('-f, --force', 'remove files even when they were edited since proxygen wrote them')
+      .option('--no-reload', 'do not reload the proxies')
+      .addHelpText('after', examples(EXAMPLES.uninstall))
+      .action(async (options) => {
+        await prepare(options);
+        await (await import('./commands/uninstall.js')).run(options);
       });
   },
   verify: (command) => {

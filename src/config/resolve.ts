@@ -2,6 +2,7 @@ import { classify, matchKeys } from '../plan/match.js';
 import { PRESETS } from '../presets/index.js';
 import { configError, type ConfigIssue, type ConfigSource } from './load.js';
 import type { KeyPath } from './locate.js';
+import type { Install } from './install-schema.js';
 import { TARGET_NAMES, type ConfigFile, type PresetName, type RouteInput, type TargetName } from './schema.js';
 
 /** A route after presets are applied, with where it came from for error messages. */
@@ -27,6 +28,7 @@ export interface Config {
   reload_command?: string;
   nginx: { version: string; ipv6: boolean; allowlist_dir: string };
   caddy: { version: string };
+  install: Install;
 }
 
 export const routePaths = (route: RouteInput): string[] => route.paths ?? [route.path!];
@@ -75,6 +77,7 @@ export function resolveConfig(file: ConfigFile, source: ConfigSource): Config {
     reload_command: file.reload_command,
     nginx: { version: '1.22', ipv6: true, allowlist_dir: 'proxygen/allowlists', ...file.nginx },
     caddy: { version: '2.6', ...file.caddy },
+    install: file.install ?? {},
   };
   issues.push(...crossFieldIssues(config, file));
   if (issues.length > 0) throw configError(source, issues);

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { installSchema } from './install-schema.js';
 import * as v from './values.js';
 
 // zod/mini, not classic zod: the same core and issues, without the dozens of methods classic
@@ -96,6 +97,7 @@ export const configFileSchema = z
       ),
     ),
     caddy: opt(z.strictObject({ version: opt(v.version) })),
+    install: described(opt(installSchema), { description: 'where `proxygen apply` installs the files on this host, and the test and reload commands (defaults: Debian/Ubuntu)' }),
   })
   .register(z.globalRegistry, { title: 'proxygen.yaml', description: 'One site: reverse proxy and tunnel configuration rendered by proxygen' });
 

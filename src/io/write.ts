@@ -7,7 +7,7 @@ import { basename, dirname, join, relative } from 'node:path';
 let tempCounter = 0;
 
 /** Temp file in the same directory, fsync, rename, fsync the directory: all or nothing. */
-export async function writeFileAtomic(path: string, content: string, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array, mode = 0o644): Promise<void> {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.${basename(path)}.${process.pid}.${(tempCounter++).toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);

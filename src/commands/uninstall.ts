@@ -1,0 +1,41 @@
+import { rmSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { planHost } from '../host/compose.js';
+import { hostLayout } from '../host/layout.js';
+import { readManifest } from '../host/manifest.js';
+import { printChange, systemctl } from '../host/report.js';
+import { withHost } from '../host/session.js';
+import { loadSite, siteStateDir } from '../host/site.js';
+import { timerName } from '../host/timer.js';
+import { applyHostPlan } from '../host/transaction.js';
+import type { GlobalOptions } from '../output.js';
+
+export interface UninstallOptions extends GlobalOptions {
+  site?: string;
+  root?: string;
+  dryRun?: boolean;
+  diff?: boolean;
+  force?: boolean;
+  reload: boolean;
+}
+
+export async function run(options: UninstallOptions): Promise<void> {
+  const domain = options.site ?? (await loadSite(options.config, options.root)).plan.domain;
+  // The layout the site was applied with, from its record: its config may be gone already.
+  const record = (await readManifest(hostLayout({}, options.root))).sites[domain];
+  if (!record) throw new UserError(`uninstall: ${domain} is not applied on this host`, 'proxygen uninstall --site <domain> takes one of the applied sites (see /var/lib/proxygen/manifest.json)', 2);
+  const host = hostLayout(record.install, options.root);
+  const what = `uninstall ${domain}`;
+  const timer = `${timerName(domain)}.timer`;
+  if (!options.dryRun && record.files.some((path) => path.endsWith(timer))) await systemctl(host, [['disable', '--now', timer]]);
+  const result = await withHost(host, what, !!options.dryRun, async (manifest) => {
+    const plan = planHost(manifest, host, domain, null);
+    const ports = [...new Set(Object.values(plan.sites).filter((s) => s.targets.some((t) => t === 'nginx' || t === 'caddy')).map((s) => s.port))];
+    return applyHostPlan(host, manifest, plan, ports, { what, force: options.force, dryRun: options.dryRun, diff: options.diff, reload: options.reload });
+  });
+  if (!options.dryRun) {
+    rmSync(host.at(siteStateDir(domain)), { recursive: true, force: true });
+    await systemctl(host, [['daemon-reload']]);
+  }
+  printChange(host, result, { json: options.json, dryRun: options.dryRun, headline: `${options.dryRun ? 'would uninstall' : 'uninstalled'} ${domain}`, extra: { site: domain } });
+}

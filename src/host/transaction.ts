@@ -1,0 +1,131 @@
+import { existsSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { EXIT, UserError } from '../errors.js';
+import { unifiedDiff } from '../io/diff.js';
+import { readIfExists, writeFileAtomic } from '../io/write.js';
+import type { HostPlan } from './compose.js';
+import { INSTALLERS, type LiveFile } from './installers/index.js';
+import { beginJournal, commitJournal, rollbackJournal } from './journal.js';
+import type { Command, HostLayout } from './layout.js';
+import { manifestPath, manifestText, sha256, type Manifest } from './manifest.js';
+import { runCommand } from './run-command.js';
+
+export type Status = 'created' | 'updated' | 'removed' | 'unchanged';
+
+export interface ChangeOptions {
+  what: string;
+  force?: boolean;
+  dryRun?: boolean;
+  diff?: boolean;
+  reload: boolean;
+}
+
+export interface ChangeResult {
+  files: { path: string; status: Status }[];
+  diffs: string[];
+  tested: string[];
+  reloaded: string[];
+  /** Targets whose reload is left to the operator (no reload command for them here). */
+  notReloaded: string[];
+}
+
+const firstLines = (text: string, n = 3) => text.split('\n').filter(Boolean).slice(0, n).join('\n  ');
+
+/** Is something answering on the port? A reload that left the proxy down is a failed reload. */
+function answers(port: number, deadline: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => (Date.now() > deadline ? resolve(false) : setTimeout(() => void answers(port, deadline).then(resolve), 100)));
+  });
+}
+
+/**
+ * Writes a host plan as one change: nothing foreign is overwritten without --force, every file is
+ * journaled before the first write, the live validators judge the result, the proxies reload and
+ * must answer; any failure puts every file back byte for byte (exit 4 or 5).
+ */
+export async function applyHostPlan(host: HostLayout, manifest: Manifest, plan: HostPlan, probePorts: number[], options: ChangeOptions): Promise<ChangeResult> {
+  const next: Manifest = { version: 1, sites: plan.sites, files: { ...manifest.files }, originals: { ...manifest.originals } };
+  const writes: LiveFile[] = [];
+  const files: ChangeResult['files'] = [];
+  const diffs: string[] = [];
+  const foreign: string[] = [];
+  for (const wanted of plan.files) {
+    let content = wanted.content;
+    const original = content === null ? manifest.originals[wanted.path] : undefined;
+    if (original !== undefined) {
+      content = await readIfExists(host.at(original));
+      writes.push({ path: original, content: null, mode: 0o600 });
+      delete next.originals[wanted.path];
+    }
+    const current = await readIfExists(host.at(wanted.path));
+    const status: Status = current === content ? 'unchanged' : current === null ? 'created' : content === null ? 'removed' : 'updated';
+    files.push({ path: wanted.path, status });
+    if (status === 'unchanged') continue;
+    if (current !== null && manifest.files[wanted.path] !== sha256(current)) {
+      if (!options.force) foreign.push(wanted.path);
+      else if (!(wanted.path in manifest.files) && content !== null) {
+        const copy = join(host.state, 'originals', wanted.path);
+        writes.push({ path: copy, content: current, mode: 0o600 });
+        next.originals[wanted.path] = copy;
+      }
+    }
+    if (options.diff) diffs.push(unifiedDiff(current ?? '', content ?? '', host.at(wanted.path)));
+    writes.push({ path: wanted.path, content, mode: wanted.mode });
+    if (content === null || original !== undefined) delete next.files[wanted.path];
+    else next.files[wanted.path] = sha256(content);
+  }
+  if (foreign.length) {
+    throw new UserError(`${options.what}: proxygen did not write ${foreign.map((p) => host.at(p)).join(', ')} (or it was edited since); nothing was changed`, 'look at it, then use --force to replace it (a file proxygen never owned is kept under /var/lib/proxygen/originals and put back by uninstall)', EXIT.outside);
+  }
+  const result: ChangeResult = { files, diffs, tested: [], reloaded: [], notReloaded: [] };
+  if (options.dryRun || writes.length === 0) return result;
+
+  const reloads = options.reload ? plan.targets.map((t) => [t, INSTALLERS[t].reload(host)] as const) : [];
+  const commands = reloads.filter(([, c]) => c !== null).map(([, c]) => c as Command);
+  const manifestFile = { path: manifestPath(host), content: manifestText(next), mode: 0o644 };
+  const state = host.at(host.state);
+  await beginJournal(state, options.what, [...writes, manifestFile].map((f) => host.at(f.path)), commands);
+  const undo = async (reload: boolean) => void (await rollbackJournal(state, { reload }));
+  try {
+    for (const file of writes) {
+      if (file.content === null) rmSync(host.at(file.path), { force: true });
+      else await writeFileAtomic(host.at(file.path), file.content, file.mode);
+    }
+    for (const target of plan.targets) {
+      const verdict = await INSTALLERS[target].test(host);
+      if (!verdict.ok) {
+        await undo(false);
+        const hint = verdict.missing ? `install ${target}, or set install.${target}.test` : `fix what it names (or run \`proxygen apply --dry-run --diff\`)`;
+        throw new UserError(`${options.what}: ${target} rejected the live configuration; every file was restored:\n  ${firstLines(verdict.output)}`, hint, EXIT.rolledBack);
+      }
+      result.tested.push(target);
+    }
+    for (const [target, command] of reloads) {
+      if (command === null) {
+        result.notReloaded.push(target);
+        continue;
+      }
+      const outcome = await runCommand(command);
+      if (!outcome.ok) throw await reloadFailed(`\`${command.join(' ')}\` failed: ${firstLines(outcome.output)}`);
+      result.reloaded.push(target);
+    }
+    if (result.reloaded.some((t) => t === 'nginx' || t === 'caddy')) {
+      const deadline = Date.now() + 5_000;
+      for (const port of probePorts) if (!(await answers(port, deadline))) throw await reloadFailed(`reloaded, but nothing answers on 127.0.0.1:${port}`);
+    }
+    await writeFileAtomic(host.at(manifestFile.path), manifestFile.content, manifestFile.mode);
+    commitJournal(state);
+    return result;
+  } catch (error) {
+    if (existsSync(join(state, 'journal', 'journal.json'))) await undo(false);
+    throw error;
+  }
+
+  async function reloadFailed(message: string): Promise<UserError> {
+    await undo(true);
+    return new UserError(`${options.what}: ${message}; every file was restored and the previous configuration reloaded`, 'see the proxy\'s log (journalctl -u nginx / caddy), then run apply again', EXIT.reloadFailed);
+  }
+}
