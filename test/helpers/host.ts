@@ -1,0 +1,50 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { supervise, type Proxy } from './live.js';
+
+/** A temp directory laid out like a fresh Debian host's /etc for one nginx (high ports, no root). */
+export function debianNginxRoot(defaultPort: number): string {
+  const root = mkdtempSync(join(tmpdir(), 'proxygen-host-'));
+  for (const dir of ['etc/nginx/conf.d', 'etc/nginx/sites-available', 'etc/nginx/sites-enabled', 'run', 'tmp']) mkdirSync(join(root, dir), { recursive: true });
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `    ${kind}_temp_path ${root}/tmp/${kind};`).join('\n');
+  writeFileSync(join(root, 'etc/nginx/nginx.conf'), `pid ${root}/run/nginx.pid;\nerror_log stderr;\nworker_processes 1;\nevents { worker_connections 768; }\nhttp {\n    access_log off;\n${temp}\n    include conf.d/*.conf;\n    include sites-enabled/*;\n}\n`);
+  // Debian's default site, moved to a high port.
+  const site = `server {\n    listen ${defaultPort} default_server;\n    root /var/www/html;\n    server_name _;\n}\n`;
+  writeFileSync(join(root, 'etc/nginx/sites-available/default'), site);
+  writeFileSync(join(root, 'etc/nginx/sites-enabled/default'), site);
+  return root;
+}
+
+export const nginxArgs = (root: string) => ['-e', 'stderr', '-p', `${root}/etc/nginx/`, '-c', `${root}/etc/nginx/nginx.conf`];
+export const nginxReload = (root: string) => ['nginx', ...nginxArgs(root), '-s', 'reload'].join(' ');
+
+export function startHostNginx(root: string, port: number): Promise<Proxy> {
+  return supervise('nginx', process.env.PROXYGEN_NGINX || 'nginx', [...nginxArgs(root), '-g', 'daemon off;'], root, port);
+}
+
+/** Debian's placeholder Caddyfile (a file proxygen did not write), its admin endpoint on `admin`. */
+export function debianCaddyRoot(defaultPort: number, admin: number): string {
+  const root = mkdtempSync(join(tmpdir(), 'proxygen-host-'));
+  for (const dir of ['etc/caddy', 'home']) mkdirSync(join(root, dir), { recursive: true });
+  writeFileSync(join(root, 'etc/caddy/Caddyfile'), `{\n\tadmin localhost:${admin}\n}\n\n:${defaultPort} {\n\trespond "placeholder"\n}\n`);
+  return root;
+}
+
+export const caddyEnv = (root: string) => ({ HOME: join(root, 'home'), XDG_DATA_HOME: join(root, 'home/data'), XDG_CONFIG_HOME: join(root, 'home/config') });
+export const caddyReload = (root: string, admin: number) => `caddy reload --config ${root}/etc/caddy/Caddyfile --adapter caddyfile --address localhost:${admin}`;
+
+export function startHostCaddy(root: string, port: number): Promise<Proxy> {
+  return supervise('caddy', process.env.PROXYGEN_CADDY || 'caddy', ['run', '--config', `${root}/etc/caddy/Caddyfile`, '--adapter', 'caddyfile'], root, port, { ...process.env, ...caddyEnv(root) });
+}
+
+/** Every file under `root` (relative path -> content), leaving out the lock (left by a killed run, harmless). */
+export function treeOf(root: string, skip = /^(run|tmp|home|var\/lib\/proxygen\/lock)/): Map<string, string> {
+  const tree = new Map<string, string>();
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = relative(root, join(entry.parentPath, entry.name));
+    if (!skip.test(path)) tree.set(path, readFileSync(join(root, path), 'utf8'));
+  }
+  return tree;
+}
