@@ -2,7 +2,6 @@ import { rmSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { planHost } from '../host/compose.js';
 import { hostLayout } from '../host/layout.js';
-import { readManifest } from '../host/manifest.js';
 import { printChange, systemctl } from '../host/report.js';
 import { withHost } from '../host/session.js';
 import { loadSite, siteStateDir } from '../host/site.js';
@@ -21,14 +20,16 @@ export interface UninstallOptions extends GlobalOptions {
 
 export async function run(options: UninstallOptions): Promise<void> {
   const domain = options.site ?? (await loadSite(options.config, options.root)).plan.domain;
-  // The layout the site was applied with, from its record: its config may be gone already.
-  const record = (await readManifest(hostLayout({}, options.root))).sites[domain];
-  if (!record) throw new UserError(`uninstall: ${domain} is not applied on this host`, 'proxygen uninstall --site <domain> takes one of the applied sites (see /var/lib/proxygen/manifest.json)', 2);
-  const host = hostLayout(record.install, options.root);
+  // The lock, the repair of a killed run and the manifest depend on --root alone; the layout the
+  // site was applied with comes from its record, since its config may be gone already.
+  let host = hostLayout({}, options.root);
   const what = `uninstall ${domain}`;
   const timer = `${timerName(domain)}.timer`;
-  if (!options.dryRun && record.files.some((path) => path.endsWith(timer))) await systemctl(host, [['disable', '--now', timer]]);
   const result = await withHost(host, what, !!options.dryRun, async (manifest) => {
+    const record = manifest.sites[domain];
+    if (!record) throw new UserError(`uninstall: ${domain} is not applied on this host`, `proxygen uninstall --site <domain> takes one of the applied sites (${Object.keys(manifest.sites).join(', ') || 'none'})`, 2);
+    host = hostLayout(record.install, options.root);
+    if (!options.dryRun && record.files.some((path) => path.endsWith(timer))) await systemctl(host, [['disable', '--now', timer]]);
     const plan = planHost(manifest, host, domain, null);
     const ports = [...new Set(Object.values(plan.sites).filter((s) => s.targets.some((t) => t === 'nginx' || t === 'caddy')).map((s) => s.port))];
     return applyHostPlan(host, manifest, plan, ports, { what, force: options.force, dryRun: options.dryRun, diff: options.diff, reload: options.reload });
