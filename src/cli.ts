@@ -107,7 +107,7 @@ const COMMANDS: Record<string, Declare> = {
   },
   'refresh-allowlist': (command) => {
     withGlobals(command)
-      .description('fetch GitHub meta ranges and swap the allowlist files safely (for cron)')
+      .description('fetch GitHub meta ranges and swap the allowlist files safely (for cron; live files of an applied site)')
       .option('--source <url|file>', 'meta API address or a saved response', 'https://api.github.com/meta')
       .option('-n, --dry-run', 'print the diff, change nothing')
       .option('--force', 'accept a list that shrank by more than half')
@@ -115,6 +115,7 @@ const COMMANDS: Record<string, Declare> = {
       .option('-v, --verbose', 'say what happened even when all is well')
       .option('--timeout <seconds>', 'per request', '10')
       .option('--retries <n>', 'on 5xx and network errors', '2')
+      .option('--root <dir>', 'the --root the site was applied with (an applied site is refreshed in its live files)')
       .addHelpText('after', examples(EXAMPLES.refresh))
       .action(async (options) => {
         await prepare(options);

@@ -24,6 +24,7 @@ export interface RefreshOptions extends GlobalOptions {
   verbose?: boolean;
   timeout?: string;
   retries?: string;
+  root?: string;
 }
 
 export const GITHUB_META_URL = 'https://api.github.com/meta';
@@ -66,6 +67,45 @@ function diffLists(project: Project, state: State, onDisk: Map<string, string | 
   });
 }
 
+/** The new lists from the meta API (or a file), or `next: null` when it answered 304. */
+export async function fetchLists(project: Project, options: RefreshOptions, request: { etag?: string; timeoutMs: number; retries: number }): Promise<{ source: string; etag?: string; next: Record<string, string[]> | null }> {
+  const source = options.source ?? GITHUB_META_URL;
+  const stop = spinner(`fetching ${source}`, !options.json && !options.verbose);
+  let fetched;
+  try {
+    fetched = await fetchMeta({
+      source,
+      etag: request.etag,
+      token: process.env.GITHUB_TOKEN || undefined,
+      userAgent: `proxygen/${__PROXYGEN_VERSION__}`,
+      timeoutMs: request.timeoutMs,
+      retries: request.retries,
+      maxBytes: MAX_BYTES,
+      backoffMs: Number(process.env.PROXYGEN_BACKOFF_MS ?? 500),
+    });
+  } catch (error) {
+    throw error instanceof FetchFailed ? fail(error.message) : error;
+  } finally {
+    stop();
+  }
+  if (fetched.status === 'not-modified') return { source, etag: fetched.etag, next: null };
+  try {
+    return { source, etag: fetched.etag, next: allowlistsFromMeta(fetched.body, project.plan.allowlists) };
+  } catch (error) {
+    throw error instanceof MetaRejected ? fail(`refused the response from ${source}: ${error.message}; nothing was changed`) : error;
+  }
+}
+
+/** Never an empty list; a list that lost more than half its ranges only with --force. */
+export function refuseSuspicious(changes: { name: string; before: number; after: number }[], force?: boolean): void {
+  for (const change of changes) {
+    if (change.after === 0) throw fail(`${change.name} would be empty; refused`);
+    if (change.before > 0 && change.after * 2 < change.before && !force) {
+      throw fail(`${change.name} would shrink from ${change.before} to ${change.after} ranges (more than half); refused, use --force if that is right`);
+    }
+  }
+}
+
 async function swapFiles(outputDir: string, changed: { path: string; content: string; mode: number; previous: string | null }[]): Promise<() => Promise<void>> {
   for (const file of changed) {
     const target = join(outputDir, file.path);
@@ -97,6 +137,9 @@ export async function run(options: RefreshOptions): Promise<void> {
   const timeoutMs = Number(options.timeout ?? 10) * 1000;
   const retries = Number(options.retries ?? 2);
   if (!(timeoutMs > 0) || !Number.isInteger(retries) || retries < 0) throw new UserError('refresh-allowlist: --timeout takes seconds (> 0) and --retries a whole number');
+  // A site put live by `proxygen apply` is refreshed where the proxy reads it.
+  const live = await import('../host/refresh-live.js');
+  if (await live.isApplied(plan.domain, options.root)) return live.refreshLive(options, { timeoutMs, retries });
   const release = await acquireLock(join(outputDir, LOCK_FILE), 120_000).catch((error: Error) => {
     throw fail(error.message);
   });
@@ -121,49 +164,22 @@ async function refresh(project: Project, options: RefreshOptions, env: { timeout
   const onDisk = new Map(await Promise.all(paths.map(async (path) => [path, await readIfExists(join(env.outputDir, path))] as const)));
   const complete = [...onDisk.values()].every((text) => text !== null);
   const sameSections = JSON.stringify(state.sections ?? []) === JSON.stringify(sections);
-  const source = options.source ?? GITHUB_META_URL;
-  const stop = spinner(`fetching ${source}`, !options.json && !options.verbose);
-  let fetched;
-  try {
-    fetched = await fetchMeta({
-      source,
-      etag: complete && sameSections ? state.etag : undefined,
-      token: process.env.GITHUB_TOKEN || undefined,
-      userAgent: `proxygen/${__PROXYGEN_VERSION__}`,
-      timeoutMs: env.timeoutMs,
-      retries: env.retries,
-      maxBytes: MAX_BYTES,
-      backoffMs: Number(process.env.PROXYGEN_BACKOFF_MS ?? 500),
-    });
-  } catch (error) {
-    throw error instanceof FetchFailed ? fail(error.message) : error;
-  } finally {
-    stop();
-  }
+  const fetched = await fetchLists(project, options, { etag: complete && sameSections ? state.etag : undefined, timeoutMs: env.timeoutMs, retries: env.retries });
+  const source = fetched.source;
   const now = new Date().toISOString();
   const report = (result: object) => {
     if (options.json) writeOut(`${JSON.stringify(result, null, 2)}\n`);
   };
-  if (fetched.status === 'not-modified') {
+  if (fetched.next === null) {
     if (!options.dryRun) await writeState(env.outputDir, { ...state, etag: fetched.etag, checked: now });
     if (options.verbose) writeOut(`unchanged: ${source} answered 304 Not Modified\n`);
     return report({ changed: false, notModified: true, etag: fetched.etag ?? null, lists: [] });
   }
-  let next: Record<string, string[]>;
-  try {
-    next = allowlistsFromMeta(fetched.body, plan.allowlists);
-  } catch (error) {
-    throw error instanceof MetaRejected ? fail(`refused the response from ${source}: ${error.message}; nothing was changed`) : error;
-  }
+  const next = fetched.next;
   const nextPlan = buildPlan(config, plan.source, next);
   const rendered = renderAllowlistFiles(nextPlan, project.targets);
   const changes = diffLists(project, state, onDisk, next, new Map(rendered.map((f) => [f.path, f.content])));
-  for (const change of changes) {
-    if (change.after === 0) throw fail(`${change.name} would be empty; refused`);
-    if (change.before > 0 && change.after * 2 < change.before && !options.force) {
-      throw fail(`${change.name} would shrink from ${change.before} to ${change.after} ranges (more than half); refused, use --force if that is right`);
-    }
-  }
+  refuseSuspicious(changes, options.force);
   const changed = rendered.filter((f) => onDisk.has(f.path) && onDisk.get(f.path) !== f.content).map((f) => ({ ...f, previous: onDisk.get(f.path) ?? null }));
   const newState: State = { ...state, etag: fetched.etag, sections, checked: now, fetched: now, allowlists: Object.fromEntries(Object.entries(next).map(([name, cidrs]) => [name, { cidrs, fetched: now }])) };
   const summary = { changed: changed.length > 0, etag: fetched.etag ?? null, added: changes.reduce((n, c) => n + c.added.length, 0), removed: changes.reduce((n, c) => n + c.removed.length, 0), lists: changes, files: changed.map((f) => f.path) };

@@ -1,0 +1,106 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliAsync, tempProject } from './helpers/cli.js';
+import { debianNginxRoot, nginxArgs, nginxReload, startHostNginx, treeOf } from './helpers/host.js';
+import { freePort, selfSigned, type Proxy } from './helpers/live.js';
+import { startMetaServer } from './helpers/meta-server.js';
+import { FIXTURES } from './helpers/project.js';
+import { hasTool } from './helpers/tools.js';
+
+const haveNginx = hasTool('nginx');
+const sample = JSON.parse(readFileSync(join(FIXTURES, 'github-meta-sample.json'), 'utf8')) as Record<string, string[]>;
+const meta = (hooks: string[]) => JSON.stringify({ verifiable_password_authentication: false, hooks, web: sample.web });
+
+describe.runIf(haveNginx)('refresh-allowlist on an applied site: the live files, the live nginx', () => {
+  let root: string;
+  let dir: string;
+  let proxy: Proxy;
+  let config: string;
+  let server: Awaited<ReturnType<typeof startMetaServer>>;
+  let hooks = sample.hooks!;
+  const writeConfig = (reload: string) => {
+    const { cert, key } = { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
+    writeFileSync(config, `preset: pilot\ndomain: pilot.example.com\nports: { http: ${ports.http}, https: ${ports.https} }\ntls: { mode: files, cert: ${cert}, key: ${key} }\ntargets: [nginx]\ninstall: { nginx: { reload: ${reload} } }\n`);
+  };
+  const ports = { http: 0, https: 0 };
+  const refresh = (extra: string[] = []) => cliAsync(['refresh-allowlist', '--config', config, '--root', root, '--source', server.url, ...extra], { env: { PROXYGEN_BACKOFF_MS: '10', PATH: '/usr/bin:/bin' } });
+  const served = () => execFileSync('nginx', [...nginxArgs(root), '-T'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const listFile = () => join(root, 'etc/nginx/proxygen/pilot.example.com/allowlists/github-hooks.conf');
+
+  beforeAll(async () => {
+    server = await startMetaServer();
+    server.handle(() => ({ status: 200, body: meta(hooks), headers: { etag: `"${hooks.length}"` } }));
+    [ports.http, ports.https] = [await freePort(), await freePort()];
+    const fallback = await freePort();
+    root = debianNginxRoot(fallback);
+    proxy = await startHostNginx(root, fallback);
+    dir = tempProject();
+    selfSigned(dir, 'pilot.example.com');
+    config = join(dir, 'proxygen.yaml');
+    writeConfig(nginxReload(root));
+    expect((await cliAsync(['apply', '--config', config, '--root', root, '--no-timer'])).code).toBe(0);
+  }, 30_000);
+  afterAll(async () => {
+    await proxy.stop();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('under cron\'s PATH: rewrites the live list, nginx -T shows the new range, state follows', async () => {
+    expect(served()).not.toContain('allow 20.0.0.0/24;');
+    hooks = [...sample.hooks!, '20.0.0.0/24'];
+    const result = await refresh(['--verbose']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`github-hooks: ${hooks.length} ranges (+1 -0)\nlive files: ${listFile()}\nvalid: nginx\nreloaded: nginx\n`);
+    expect(result.code).toBe(0);
+    expect(served()).toContain('allow 20.0.0.0/24;');
+    const state = JSON.parse(readFileSync(join(root, 'var/lib/proxygen/sites/pilot.example.com/.proxygen/state.json'), 'utf8')) as { etag: string };
+    expect(state.etag).toBe(`"${hooks.length}"`);
+    // apply again keeps the refreshed lists: they are seeded from the applied site's state.
+    const again = await cliAsync(['apply', '--config', config, '--root', root, '--no-timer']);
+    expect(again.stdout).toContain('applied pilot.example.com: 0 of 2 files changed');
+  }, 30_000);
+
+  it('a failing reload: exit 5, the live list restored, and the next run retries (no 304)', async () => {
+    writeConfig(`nginx -e stderr -c ${root}/missing.conf -s reload`);
+    const before = treeOf(root);
+    hooks = [...sample.hooks!, '20.0.0.0/24', '21.0.0.0/24'];
+    const failed = await refresh();
+    expect(failed.stderr).toContain('every file was restored and the previous configuration reloaded');
+    expect(failed.code).toBe(5);
+    expect(treeOf(root)).toEqual(before);
+    writeConfig(nginxReload(root));
+    const retried = await refresh();
+    expect(retried).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(served()).toContain('allow 21.0.0.0/24;');
+  }, 30_000);
+
+  it('an unrelated broken file in conf.d: exit 4, nothing changed, state not recorded', async () => {
+    writeFileSync(join(root, 'etc/nginx/conf.d/zz-broken.conf'), 'this is not nginx;\n');
+    const before = treeOf(root);
+    hooks = [...sample.hooks!, '22.0.0.0/24'];
+    const failed = await refresh();
+    expect(failed.stderr).toContain('nginx rejected the live configuration; every file was restored');
+    expect(failed.code).toBe(4);
+    expect(treeOf(root)).toEqual(before);
+    rmSync(join(root, 'etc/nginx/conf.d/zz-broken.conf'));
+    expect((await refresh()).code).toBe(0);
+    expect(readFileSync(listFile(), 'utf8')).toContain('allow 22.0.0.0/24;');
+  }, 30_000);
+
+  it('killed at random points, the next run leaves the live list validated and current', async () => {
+    for (let run = 0; run < 8; run++) {
+      hooks = [...sample.hooks!, `23.0.${run}.0/24`];
+      const killed = refresh();
+      const timer = setTimeout(() => killed.child.kill('SIGKILL'), 150 + run * 40);
+      await killed;
+      clearTimeout(timer);
+      const next = await refresh();
+      expect(next.code).toBe(0);
+      expect(existsSync(join(root, 'var/lib/proxygen/journal'))).toBe(false);
+      expect(served()).toContain(`allow 23.0.${run}.0/24;`);
+    }
+  }, 60_000);
+});
