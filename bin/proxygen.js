@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-require("../dist/launcher.cjs");
+require("node:module").enableCompileCache?.();
+require("../dist/proxygen.cjs");

@@ -1,5 +1,5 @@
 // Source files turned into JavaScript modules at build time, for esbuild (the bundle) and for
-// vite (the tests) alike: templates precompiled, WebAssembly text assembled.
+// vite (the tests) alike: templates precompiled.
 
 /** Both plugins for files ending in `extension`, `toModule(source, path)` giving the module's code. */
 export function buildTimeModules(name, extension, toModule) {

@@ -2,14 +2,10 @@
 import Handlebars from 'handlebars';
 import { buildTimeModules } from './build-time-modules.mjs';
 
-// No @data variables and no `../` in the templates (a test holds them to it): then Handlebars keeps
-// one wrapper per block instead of building a closure, and a copy of the parent chain, at every
-// {{#if}} and every #each item (5,000 routes: thousands of each per file).
-export const HBS_OPTIONS = { noEscape: true, strict: true, knownHelpersOnly: false, data: false };
+export const HBS_OPTIONS = { noEscape: true, strict: true };
 
 export function hbsModule(source) {
-  // A copy: the compiler writes into its options (a template's @-variable turns `data` on for the
-  // rest of the process).
+  // A copy: the compiler writes into the options it is given.
   return `export default ${Handlebars.precompile(source, { ...HBS_OPTIONS })};`;
 }
 

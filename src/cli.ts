@@ -52,7 +52,7 @@ async function prepare(options: GlobalOptions): Promise<void> {
 
 type Declare = (command: Command) => void;
 
-/** Each command's declaration; only the one being run is declared (help and typos get all). */
+/** Each command's declaration; its module is imported only when it runs. */
 const COMMANDS: Record<string, Declare> = {
   init: (command) => {
     withGlobals(command)
@@ -187,15 +187,13 @@ const COMMANDS: Record<string, Declare> = {
   },
 };
 
-export function buildCli(argv: string[]): Command {
+export function buildCli(): Command {
   const program = new Command('proxygen')
     .description('One small YAML file in: nginx, Caddy, cloudflared and ngrok configuration out.')
     .version(__PROXYGEN_VERSION__, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut, writeErr })
     .exitOverride();
-  const invoked = argv[2];
-  const names = invoked !== undefined && Object.hasOwn(COMMANDS, invoked) ? [invoked] : Object.keys(COMMANDS);
-  for (const name of names) COMMANDS[name]!(program.command(name));
+  for (const [name, declare] of Object.entries(COMMANDS)) declare(program.command(name));
   return program;
 }

@@ -1,12 +1,12 @@
-// The only place that turns errors into output and exit codes. Only stdio (node:fs alone) is
-// imported statically: each command's modules are initialised only when it runs (a bare
-// `--version` is answered earlier, in the launcher, before the bundle is even read).
+// The only place that turns errors into output and exit codes. Each command's modules are
+// imported by cli.ts only when that command runs.
+import { buildCli, CommanderError } from './cli.js';
+import { EXIT, ExitError, UserError } from './errors.js';
 import { writeErr } from './io/stdio.js';
 
 async function main(argv: string[]): Promise<number> {
-  const [{ buildCli, CommanderError }, { EXIT, ExitError, UserError }] = await Promise.all([import('./cli.js'), import('./errors.js')]);
   try {
-    await buildCli(argv).parseAsync(argv);
+    await buildCli().parseAsync(argv);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof ExitError) return error.code;

@@ -3,8 +3,7 @@ import type * as z from 'zod/mini';
 import { UserError } from '../errors.js';
 import { formatKeyPath, locate, type KeyPath } from './locate.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
-import { lazyDocument } from './yaml-lib.js';
-import { readYamlSubset } from './yaml-subset.js';
+import { yamlDocument } from './yaml-lib.js';
 
 export interface ConfigSource {
   file: string;
@@ -49,39 +48,20 @@ function zodIssues(issues: z.core.$ZodIssue[], raw: unknown): ConfigIssue[] {
   });
 }
 
-/** A source whose yaml Document is built only when a position is asked for (errors, lint lines). */
-function lazySource(file: string, text: string): ConfigSource {
-  const parsed = lazyDocument(text);
-  return {
-    file,
-    text,
-    get doc() {
-      return parsed.doc;
-    },
-    get lines() {
-      return parsed.lines;
-    },
-  };
-}
-
 export function parseConfigText(file: string, text: string): { source: ConfigSource; config: ConfigFile } {
   if (text.includes('\0')) {
     throw new UserError(`${file}:1:1 (file): contains a NUL byte; save it as plain UTF-8 text`);
   }
-  const source = lazySource(file, text);
-  // The plain subset most configs are written in is read directly; anything else goes to yaml.
-  let raw: unknown = readYamlSubset(text);
-  if (raw === undefined) {
-    const { doc, lines } = source;
-    const problems = [...doc.errors, ...doc.warnings];
-    if (problems.length > 0) {
-      const first = problems[0]!;
-      const { line, col } = lines.linePos(first.pos[0]);
-      const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      throw new UserError(`${file}:${line}:${col} (yaml): ${message}`, 'fix the YAML syntax (indent with spaces, quote values with ":" or "#")');
-    }
-    raw = doc.toJS({ maxAliasCount: 50 }) as unknown;
+  const { doc, lines } = yamlDocument(text);
+  const source: ConfigSource = { file, text, doc, lines };
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length > 0) {
+    const first = problems[0]!;
+    const { line, col } = lines.linePos(first.pos[0]);
+    const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new UserError(`${file}:${line}:${col} (yaml): ${message}`, 'fix the YAML syntax (indent with spaces, quote values with ":" or "#")');
   }
+  const raw = doc.toJS({ maxAliasCount: 50 }) as unknown;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new UserError(`${file}:1:1 (top level): expected a mapping of keys such as "preset:" and "domain:"`, 'start from `proxygen init` or the README example');
   }

@@ -1,5 +1,4 @@
-import type { Document, LineCounter, Node } from 'yaml';
-import { yamlLib } from './yaml-lib.js';
+import { isMap, isPair, isScalar, type Document, type LineCounter, type Node } from 'yaml';
 
 export type KeyPath = readonly (string | number)[];
 
@@ -15,7 +14,6 @@ export function formatKeyPath(path: KeyPath): string {
 
 /** The deepest node along `path` that exists (a missing key points at its parent). */
 export function locate(doc: Document, lines: LineCounter, path: KeyPath, atKey = false): Position {
-  const { isMap, isPair, isScalar } = yamlLib();
   let node: unknown = doc.contents;
   let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
   for (const segment of path) {

@@ -3,15 +3,8 @@ import en from 'zod/v4/locales/en.js';
 import { installSchema } from './install-schema.js';
 import * as v from './values.js';
 
-// zod/mini, not classic zod: the same core and issues, without the dozens of methods classic
-// attaches to every schema object (building this schema was several ms of every command).
-// One parse per process: zod's JIT-compiled object parsers cost more to build than they save.
-// English messages are configured explicitly (this one locale, not all of z.locales); mini
-// loads no locale of its own.
-z.config({ jitless: true, ...en() });
-// Nested objects are deferred (v.deferred), like the value grammars: each is built at the first
-// parse that meets its key, not at import (a proxygen.yaml of preset and domain needs none of
-// them). The JSON Schema is the same either way (fixtures/schema, a golden test).
+// zod/mini loads no locale of its own: English messages are configured here.
+z.config(en());
 
 export const PRESET_NAMES = ['pilot', 'pilot-app', 'pipelit', 'pipegate', 'none'] as const;
 // The sections the bundled snapshot carries, so render can always seed a list offline.
@@ -26,8 +19,8 @@ function described<T extends z.ZodMiniType>(schema: T, meta: { description: stri
   return schema;
 }
 
-const route = v.deferred(() =>
-  z.strictObject({
+const route = z
+  .strictObject({
     path: opt(v.urlPath),
     paths: opt(z.array(v.urlPath).check(z.minLength(1), z.maxLength(64))),
     exact: described(opt(z.boolean()), { description: 'match the path exactly instead of as a prefix' }),
@@ -38,30 +31,29 @@ const route = v.deferred(() =>
     burst: opt(z.int().check(z.minimum(0), z.maximum(100000))),
     allow: described(opt(z.array(v.name).check(z.minLength(1), z.maxLength(32))), { description: 'names from networks or allowlists; everyone else gets 403' }),
   })
-  .check(z.refine((r) => (r.path === undefined) !== (r.paths === undefined), { message: 'give either path or paths, not both and not neither' })),
-);
+  .check(z.refine((r) => (r.path === undefined) !== (r.paths === undefined), { message: 'give either path or paths, not both and not neither' }));
 
-const tls = v.deferred(() => z.strictObject({
+const tls = z.strictObject({
   mode: opt(z.enum(['acme', 'files', 'off'])),
   email: opt(v.email),
   cert: opt(v.absoluteFile),
   key: opt(v.absoluteFile),
   profile: opt(z.enum(['modern', 'intermediate'])),
   hsts: opt(z.boolean()),
-}));
+});
 
-const allowlist = v.deferred(() => z.strictObject({
+const allowlist = z.strictObject({
   source: z.literal('github-meta'),
   sections: z.array(z.enum(GITHUB_META_SECTIONS)).check(z.minLength(1)),
-}));
+});
 
-const tunnel = v.deferred(() => z.strictObject({
+const tunnel = z.strictObject({
   provider: opt(z.enum(['cloudflare', 'ngrok', 'none'])),
   cloudflare: opt(z.strictObject({ tunnel: opt(v.tunnelName), credentials_file: opt(v.absoluteFile) })),
   ngrok: described(opt(z.strictObject({ version: opt(z.union([z.literal(2), z.literal(3)])), domain: opt(v.hostName) })), {
     description: 'the authtoken is never written; the agent reads NGROK_AUTHTOKEN',
   }),
-}));
+});
 
 const directory = (message: string) => z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/, message));
 
@@ -73,28 +65,26 @@ export const configFileSchema = z
     preset: opt(z.enum(PRESET_NAMES)),
     domain: v.hostName,
     upstream: opt(v.upstreamUrl),
-    ports: opt(v.deferred(() => z.strictObject({ http: opt(v.port), https: opt(v.port) }))),
+    ports: opt(z.strictObject({ http: opt(v.port), https: opt(v.port) })),
     tls: opt(tls),
     headers: opt(z.strictObject({ security: opt(z.boolean()) })),
-    limits: opt(v.deferred(() => z.strictObject({ body: opt(v.size), rate_status: opt(z.int().check(z.minimum(400), z.maximum(599))) }))),
-    networks: opt(v.deferred(() => z.record(v.name, z.array(v.cidr).check(z.minLength(1), z.maxLength(4096))))),
+    limits: opt(z.strictObject({ body: opt(v.size), rate_status: opt(z.int().check(z.minimum(400), z.maximum(599))) })),
+    networks: opt(z.record(v.name, z.array(v.cidr).check(z.minLength(1), z.maxLength(4096)))),
     allowlists: opt(z.record(v.name, allowlist)),
     routes: opt(z.array(route).check(z.maxLength(20000))),
     tunnel: opt(tunnel),
-    firewall: described(opt(v.deferred(() => z.strictObject({ allow: opt(z.array(v.port)), deny: opt(z.array(v.port)) }))), {
+    firewall: described(opt(z.strictObject({ allow: opt(z.array(v.port)), deny: opt(z.array(v.port)) })), {
       description: 'render firewall/ufw.sh: allow these ports, deny direct access to these',
     }),
     targets: opt(z.array(z.enum(TARGET_NAMES)).check(z.minLength(1))),
     output: opt(directory('expected a relative or absolute directory of A-Z a-z 0-9 . _ - /')),
     reload_command: opt(v.shellCommand),
     nginx: opt(
-      v.deferred(() =>
-        z.strictObject({
-          version: opt(v.version),
-          ipv6: described(opt(z.boolean()), { description: 'also listen on [::]' }),
-          allowlist_dir: opt(directory('expected a directory of A-Z a-z 0-9 . _ - /')),
-        }),
-      ),
+      z.strictObject({
+        version: opt(v.version),
+        ipv6: described(opt(z.boolean()), { description: 'also listen on [::]' }),
+        allowlist_dir: opt(directory('expected a directory of A-Z a-z 0-9 . _ - /')),
+      }),
     ),
     caddy: opt(z.strictObject({ version: opt(v.version) })),
     install: described(opt(installSchema), { description: 'where `proxygen apply` installs the files on this host, and the test and reload commands (defaults: Debian/Ubuntu)' }),

@@ -1,21 +1,7 @@
 import { domainToASCII } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import * as z from 'zod/mini';
-import { isPlainNetwork } from '../plan/ip-fast.js';
-
-/**
- * A schema built on first use. Before a parse zod asks each key's schema whether it may be
- * absent (`optin`, `optout`), and a plain z.lazy answers by building what it wraps; nothing
- * deferred here may be absent by itself, so the answer is given, and a grammar or a nested
- * object is built only when a file holds a value for it. test/schema.test.ts notices if zod
- * stops reading the answer.
- */
-export function deferred<T extends z.ZodMiniType>(build: () => T): z.ZodMiniLazy<T> {
-  const schema = z.lazy(build);
-  const own = { value: undefined, writable: true, configurable: true };
-  Object.defineProperties(schema._zod, { optin: own, optout: own });
-  return schema;
-}
+import { parseCidr } from '../plan/cidr.js';
 
 // Every value that reaches a generated file passes one of these grammars. They reject what a
 // target's syntax would treat specially (newline, ; { } quotes # $ ` \ NUL, spaces, non-ASCII)
@@ -30,130 +16,93 @@ function nonAsciiHint(value: string): string {
   return puny ? `non-ASCII host name; write it in punycode: ${puny}` : 'non-ASCII characters are not allowed';
 }
 
-export const hostName = deferred(() =>
-  z.string().check(
-    z.superRefine((value, ctx) => {
-      if (!ASCII_PRINTABLE.test(value)) {
-        const message = /[\x00-\x20\x7f]/.test(value) ? 'host name contains whitespace or a control character' : nonAsciiHint(value);
-        ctx.addIssue({ code: 'custom', message });
-      } else if (value !== value.toLowerCase()) {
-        ctx.addIssue({ code: 'custom', message: `host names are lowercase here: ${value.toLowerCase()}` });
-      } else if (!HOST_RE.test(value)) {
-        ctx.addIssue({ code: 'custom', message: 'expected an RFC 1123 host name (letters, digits, hyphens, dots), e.g. app.example.com' });
-      }
-    }),
-  ).register(z.globalRegistry, { description: 'RFC 1123 host name, lowercase ASCII (punycode for IDN)', examples: ['pilot.example.com'] }),
-);
+export const hostName = z.string().check(
+  z.superRefine((value, ctx) => {
+    if (!ASCII_PRINTABLE.test(value)) {
+      const message = /[\x00-\x20\x7f]/.test(value) ? 'host name contains whitespace or a control character' : nonAsciiHint(value);
+      ctx.addIssue({ code: 'custom', message });
+    } else if (value !== value.toLowerCase()) {
+      ctx.addIssue({ code: 'custom', message: `host names are lowercase here: ${value.toLowerCase()}` });
+    } else if (!HOST_RE.test(value)) {
+      ctx.addIssue({ code: 'custom', message: 'expected an RFC 1123 host name (letters, digits, hyphens, dots), e.g. app.example.com' });
+    }
+  }),
+).register(z.globalRegistry, { description: 'RFC 1123 host name, lowercase ASCII (punycode for IDN)', examples: ['pilot.example.com'] });
 
 const SEGMENT_RE = /^[A-Za-z0-9._~-]+$/;
 
 /** URL path: `/`-separated segments of unreserved characters; `*` only as a whole segment. */
-export const urlPath = deferred(() =>
-  z.string().check(
-    z.superRefine((value, ctx) => {
-      const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
-      if (!value.startsWith('/')) return fail('a path starts with "/", e.g. /api/');
-      if (!ASCII_PRINTABLE.test(value)) return fail('path contains whitespace, a control or a non-ASCII character; allowed: A-Z a-z 0-9 . _ ~ - / *');
-      const segments = value.slice(1).split('/');
-      segments.forEach((segment, index) => {
-        const last = index === segments.length - 1;
-        if (segment === '' && !last) fail('empty segment ("//") in path');
-        else if (segment === '.' || segment === '..') fail('"." and ".." segments are not allowed in a path');
-        else if (segment === '*') return;
-        else if (segment !== '' && !SEGMENT_RE.test(segment)) fail(`path segment "${segment}" has a character outside A-Z a-z 0-9 . _ ~ -  (a "*" must be a whole segment)`);
-      });
-    }),
-  ).register(z.globalRegistry, { description: 'URL path; a trailing "/" makes a prefix, "*" matches one segment', examples: ['/api/', '/ws', '/api/connectors/*/grant'] }),
-);
+export const urlPath = z.string().check(
+  z.superRefine((value, ctx) => {
+    const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+    if (!value.startsWith('/')) return fail('a path starts with "/", e.g. /api/');
+    if (!ASCII_PRINTABLE.test(value)) return fail('path contains whitespace, a control or a non-ASCII character; allowed: A-Z a-z 0-9 . _ ~ - / *');
+    const segments = value.slice(1).split('/');
+    segments.forEach((segment, index) => {
+      const last = index === segments.length - 1;
+      if (segment === '' && !last) fail('empty segment ("//") in path');
+      else if (segment === '.' || segment === '..') fail('"." and ".." segments are not allowed in a path');
+      else if (segment === '*') return;
+      else if (segment !== '' && !SEGMENT_RE.test(segment)) fail(`path segment "${segment}" has a character outside A-Z a-z 0-9 . _ ~ -  (a "*" must be a whole segment)`);
+    });
+  }),
+).register(z.globalRegistry, { description: 'URL path; a trailing "/" makes a prefix, "*" matches one segment', examples: ['/api/', '/ws', '/api/connectors/*/grant'] });
 
 export const DURATION_UNITS = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 } as const;
-export const duration = deferred(() =>
-  z.string().check(
-    z.regex(/^[1-9][0-9]{0,6}(ms|s|m|h|d)$/, 'expected a duration: a number and one unit of ms, s, m, h, d (e.g. 60s, 1h)'),
-  ).register(z.globalRegistry, { examples: ['60s', '1h', '24h'] }),
-);
+export const duration = z.string().check(
+  z.regex(/^[1-9][0-9]{0,6}(ms|s|m|h|d)$/, 'expected a duration: a number and one unit of ms, s, m, h, d (e.g. 60s, 1h)'),
+).register(z.globalRegistry, { examples: ['60s', '1h', '24h'] });
 
 export const SIZE_UNITS = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 } as const;
-export const size = deferred(() =>
-  z.string().check(
-    z.regex(/^[1-9][0-9]{0,9}[kmgKMG]?$/, 'expected a size: a number with an optional k, m or g (binary units, like nginx), e.g. 10m'),
-  ).register(z.globalRegistry, { examples: ['10m', '50m', '512k'] }),
-);
+export const size = z.string().check(
+  z.regex(/^[1-9][0-9]{0,9}[kmgKMG]?$/, 'expected a size: a number with an optional k, m or g (binary units, like nginx), e.g. 10m'),
+).register(z.globalRegistry, { examples: ['10m', '50m', '512k'] });
 
-export const rate = deferred(() =>
-  z.string().check(
-    z.regex(/^[1-9][0-9]{0,5}\/(s|m)$/, 'expected a rate: requests per second or per minute, e.g. 10/s or 5/m'),
-  ).register(z.globalRegistry, { examples: ['10/s', '5/m'] }),
-);
+export const rate = z.string().check(
+  z.regex(/^[1-9][0-9]{0,5}\/(s|m)$/, 'expected a rate: requests per second or per minute, e.g. 10/s or 5/m'),
+).register(z.globalRegistry, { examples: ['10/s', '5/m'] });
 
-export const name = deferred(() =>
-  z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected a name of lowercase letters, digits and "-", starting with a letter (at most 40)')),
-);
+export const name = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected a name of lowercase letters, digits and "-", starting with a letter (at most 40)'));
 
 /** A CIDR or a bare address; host bits must be zero so a typo cannot widen the range silently. */
-export const cidr = deferred(() =>
-  z.string().check(
-    z.superRefine((value, ctx) => {
-      const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
-      if (!/^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(value)) return fail('expected an IPv4 or IPv6 CIDR such as 10.0.0.0/8 (no zone ids, no spaces)');
-      // ipaddr.js' parseCIDR tries IPv6 first and builds that grammar on its first call (about 1 ms
-      // of a cold start); the common plain forms are settled without it, the rest and every
-      // refusal below, with ipaddr.js' reading of the value.
-      if (isPlainNetwork(value)) return;
-      try {
-        const [addr, bits] = value.includes('/') ? ipaddr.parseCIDR(value) : [ipaddr.parse(value), -1];
-        const len = bits < 0 ? (addr.kind() === 'ipv4' ? 32 : 128) : bits;
-        if (len === 0) return fail('a /0 range allows everyone; remove the restriction instead');
-        const network = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(value.includes('/') ? value : `${value}/32`) : ipaddr.IPv6.networkAddressFromCIDR(value.includes('/') ? value : `${value}/128`);
-        if (network.toString() !== addr.toString()) fail(`host bits are set; did you mean ${network.toString()}/${len}?`);
-      } catch {
-        fail('expected an IPv4 or IPv6 CIDR such as 10.0.0.0/8');
-      }
-    }),
-  ),
+export const cidr = z.string().check(
+  z.superRefine((value, ctx) => {
+    try {
+      parseCidr(value);
+    } catch (error) {
+      const message = (error as Error).message;
+      ctx.addIssue({ code: 'custom', message: message === 'a /0 range allows everyone' ? `${message}; remove the restriction instead` : message });
+    }
+  }),
 );
 
-export const absoluteFile = deferred(() =>
-  z.string().check(
-    z.regex(/^\/[A-Za-z0-9._@+-]+(\/[A-Za-z0-9._@+-]+)*$/, 'expected an absolute file path of A-Z a-z 0-9 . _ @ + - and "/"'),
-    z.refine((value) => !value.split('/').includes('..'), '".." is not allowed in a file path'),
-  ),
+export const absoluteFile = z.string().check(
+  z.regex(/^\/[A-Za-z0-9._@+-]+(\/[A-Za-z0-9._@+-]+)*$/, 'expected an absolute file path of A-Z a-z 0-9 . _ @ + - and "/"'),
+  z.refine((value) => !value.split('/').includes('..'), '".." is not allowed in a file path'),
 );
 
-export const email = deferred(() =>
-  z.string().check(z.regex(/^[A-Za-z0-9._+-]+@[a-z0-9.-]+\.[a-z]{2,}$/, 'expected an e-mail address such as ops@example.com (ASCII, lowercase domain)')),
-);
+export const email = z.string().check(z.regex(/^[A-Za-z0-9._+-]+@[a-z0-9.-]+\.[a-z]{2,}$/, 'expected an e-mail address such as ops@example.com (ASCII, lowercase domain)'));
 
-export const upstreamUrl = deferred(() =>
-  z.string().check(
-    z.superRefine((value, ctx) => {
-      const match = /^(https?):\/\/(\[[0-9a-fA-F:.]+\]|[a-z0-9.-]+)(?::([0-9]{1,5}))?$/.exec(value);
-      const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
-      if (!match) return fail('expected http://HOST:PORT or https://HOST:PORT with no path, e.g. http://127.0.0.1:9090');
-      const host = match[2]!;
-      const port = match[3] === undefined ? undefined : Number(match[3]);
-      if (port !== undefined && (port < 1 || port > 65535)) fail('port must be 1-65535');
-      if (host.startsWith('[')) {
-        if (!ipaddr.IPv6.isValid(host.slice(1, -1))) fail('invalid IPv6 address in upstream');
-      } else if (!ipaddr.IPv4.isValidFourPartDecimal(host) && !HOST_RE.test(host)) {
-        fail('upstream host must be an IP address or an RFC 1123 host name');
-      }
-    }),
-  ).register(z.globalRegistry, { examples: ['http://127.0.0.1:9090'] }),
-);
+export const upstreamUrl = z.string().check(
+  z.superRefine((value, ctx) => {
+    const match = /^(https?):\/\/(\[[0-9a-fA-F:.]+\]|[a-z0-9.-]+)(?::([0-9]{1,5}))?$/.exec(value);
+    const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+    if (!match) return fail('expected http://HOST:PORT or https://HOST:PORT with no path, e.g. http://127.0.0.1:9090');
+    const host = match[2]!;
+    const port = match[3] === undefined ? undefined : Number(match[3]);
+    if (port !== undefined && (port < 1 || port > 65535)) fail('port must be 1-65535');
+    if (host.startsWith('[')) {
+      if (!ipaddr.IPv6.isValid(host.slice(1, -1))) fail('invalid IPv6 address in upstream');
+    } else if (!ipaddr.IPv4.isValidFourPartDecimal(host) && !HOST_RE.test(host)) {
+      fail('upstream host must be an IP address or an RFC 1123 host name');
+    }
+  }),
+).register(z.globalRegistry, { examples: ['http://127.0.0.1:9090'] });
 
-export const port = deferred(() =>
-  z.int().check(z.minimum(1), z.maximum(65535)),
-);
-export const version = deferred(() =>
-  z.string().check(z.regex(/^[0-9]{1,2}\.[0-9]{1,3}(\.[0-9]{1,3})?$/, 'expected a version such as "1.22" or "1.25.3"')),
-);
-export const tunnelName = deferred(() =>
-  z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a tunnel name or UUID (letters, digits, . _ -)')),
-);
-export const shellCommand = deferred(() =>
-  z.string().check(z.regex(/^[A-Za-z0-9 ._/@:=+,-]+$/, 'expected a plain command (letters, digits, spaces and . _ / @ : = + , -; no shell metacharacters)')),
-);
+export const port = z.int().check(z.minimum(1), z.maximum(65535));
+export const version = z.string().check(z.regex(/^[0-9]{1,2}\.[0-9]{1,3}(\.[0-9]{1,3})?$/, 'expected a version such as "1.22" or "1.25.3"'));
+export const tunnelName = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a tunnel name or UUID (letters, digits, . _ -)'));
+export const shellCommand = z.string().check(z.regex(/^[A-Za-z0-9 ._/@:=+,-]+$/, 'expected a plain command (letters, digits, spaces and . _ / @ : = + , -; no shell metacharacters)'));
 
 export function durationSeconds(value: string): number {
   const [, amount, unit] = /^([0-9]+)(ms|s|m|h|d)$/.exec(value)!;

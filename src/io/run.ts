@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+
 export interface RunResult {
   code: number;
   stdout: string;
@@ -9,9 +11,6 @@ export interface RunResult {
 
 /** Runs a tool without a shell; a missing binary is reported, not thrown. */
 export function runTool(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
-  // Loaded on first use: child_process brings net and the stream stack, and a dry run never
-  // starts a process.
-  const { execFile } = process.getBuiltinModule('node:child_process');
   return new Promise((resolvePromise) => {
     const timeout = options.timeoutMs ?? 30_000;
     const child = execFile(file, args, { env: options.env ?? process.env, timeout, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {

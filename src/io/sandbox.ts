@@ -111,14 +111,6 @@ export function nginxTest(site: string, includes: SandboxFile[], nginx = 'nginx'
   });
 }
 
-// A one-shot validation of a small file: without Go's garbage collector and with one thread it
-// starts about 8 ms sooner and leaves the other core to nginx -t, which runs beside it. A large
-// file keeps Go's defaults: without a collector a 5,000-route Caddyfile grew caddy to 4.3 GB and
-// took twice as long (page faults; 500 routes: 151 MB instead of 57), and the second core
-// shortens a long run by a fifth.
-const SMALL_CADDYFILE_BYTES = 64 * 1024;
-const goSettingsFor = (caddyfile: string): NodeJS.ProcessEnv => (caddyfile.length <= SMALL_CADDYFILE_BYTES ? { GOGC: 'off', GOMAXPROCS: '1' } : {});
-
 /** `caddy validate` on a Caddyfile and the files it imports, with storage kept in the sandbox. */
 export function caddyValidate(caddyfile: string, imports: SandboxFile[], caddy = 'caddy'): Promise<RunResult> {
   return inSandbox((dir) => {
@@ -126,7 +118,7 @@ export function caddyValidate(caddyfile: string, imports: SandboxFile[], caddy =
     const text = withStandInCertificates(dir, caddyfile, /(\btls\s+)(\/\S+)(?=\s)/g, () => false);
     const keyFixed = withStandInCertificates(dir, text, /(\btls\s+\S+\s+)(\/\S+)(?=\s)/g, () => true);
     writeFileSync(join(dir, 'Caddyfile'), keyFixed);
-    const env = { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config'), ...goSettingsFor(keyFixed) };
+    const env = { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
     return { file: caddy, args: ['validate', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], env };
   });
 }

@@ -1,7 +1,7 @@
 // A fixed self-signed pair, published on purpose: it only stands in for certificate files that
 // do not exist where `check` runs, so `nginx -t` and `caddy validate` can load a config. Fixed
-// rather than made per run because openssl cost ~60 ms on check's critical path; it never
-// serves traffic, and neither tool checks expiry or names when loading (valid until 2126 anyway).
+// rather than made per run, so check needs no openssl; it never serves traffic, and neither tool
+// checks expiry or names when loading (valid until 2126 anyway).
 export const STAND_IN_CERTIFICATE = `-----BEGIN CERTIFICATE-----
 MIIBoDCCAUWgAwIBAgIUUGVV0brACh7VqAxW62e0qQl6lu8wCgYIKoZIzj0EAwIw
 JDEiMCAGA1UEAwwZcHJveHlnZW4tc3RhbmQtaW4uaW52YWxpZDAgFw0yNjExMjMw

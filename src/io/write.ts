@@ -1,9 +1,6 @@
 import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 
-// Synchronous calls behind async signatures: loading node:fs/promises costs a short command
-// about 2 ms, more than reading and writing its few small files takes.
-
 let tempCounter = 0;
 
 /** Temp file in the same directory, fsync, rename, fsync the directory: all or nothing. */

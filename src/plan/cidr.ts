@@ -1,11 +1,127 @@
 import ipaddr from 'ipaddr.js';
-import { cidrText, hextetsOf, hostMask, packedV4, parseCidrFast, parseV6Fast, POW2, v4Octets, v6GroupsText, wordsHaveHostBits } from './ip-fast.js';
 
-// Merging runs on every refresh over thousands of ranges, so it avoids ipaddr.js' general parser
-// on the hot path: IPv4 as plain numbers, IPv6 as four 32-bit words. Inputs were validated before.
+// The one CIDR grammar and the one merge: config values, GitHub's meta entries, state files and
+// allowlist files all go through parseCidr, and every list through mergeCidrs.
 
 // Addresses a tunnel's traffic arrives from: the local agent, or a container bridge.
 export const TUNNEL_SOURCES = ['127.0.0.1', '::1', '172.17.0.1', '172.18.0.1'];
+
+export interface Network {
+  v6: boolean;
+  /** First address, host bits clear. */
+  start: bigint;
+  /** Last address. */
+  end: bigint;
+  bits: number;
+}
+
+/** Why a text is not a CIDR; `kind` lets callers word the message for their own input. */
+export class CidrError extends Error {
+  constructor(
+    readonly kind: 'syntax' | 'prefix' | 'everyone' | 'host-bits',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// Dotted decimal without leading zeros: `010.0.0.0` is octal to some readers and decimal to others.
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const V4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
+const V6 = /^[0-9a-fA-F:]*(?::[0-9.]+)?$/;
+const PREFIX = /^(?:0|[1-9][0-9]{0,2})$/;
+
+const width = (v6: boolean) => (v6 ? 128 : 32);
+
+/** An address's value, or null when it is not written strictly. */
+function parseAddress(text: string): { v6: boolean; value: bigint } | null {
+  const v4 = V4.exec(text);
+  if (v4) return { v6: false, value: BigInt(((+v4[1]! * 256 + +v4[2]!) * 256 + +v4[3]!) * 256 + +v4[4]!) };
+  if (!text.includes(':') || !V6.test(text)) return null;
+  const tail = text.slice(text.lastIndexOf(':') + 1);
+  if (tail.includes('.') && !V4.test(tail)) return null;
+  let parts: number[];
+  try {
+    parts = ipaddr.IPv6.parse(text).parts;
+  } catch {
+    return null;
+  }
+  return { v6: true, value: parts.reduce((value, part) => (value << 16n) | BigInt(part), 0n) };
+}
+
+/** A CIDR or a bare address, strictly: no leading zeros, no zone ids, no /0, no host bits. */
+export function parseCidr(text: string): Network {
+  const slash = text.indexOf('/');
+  const address = parseAddress(slash < 0 ? text : text.slice(0, slash));
+  if (!address) throw new CidrError('syntax', 'expected an IPv4 or IPv6 CIDR such as 10.0.0.0/8 (no zone ids, no spaces, no leading zeros)');
+  const { v6, value } = address;
+  const prefix = slash < 0 ? String(width(v6)) : text.slice(slash + 1);
+  const bits = Number(prefix);
+  if (!PREFIX.test(prefix) || bits > width(v6)) throw new CidrError('prefix', `the prefix length must be 1 to ${width(v6)}`);
+  if (bits === 0) throw new CidrError('everyone', 'a /0 range allows everyone');
+  const host = BigInt(width(v6) - bits);
+  const start = (value >> host) << host;
+  const network = { v6, start, end: start + (1n << host) - 1n, bits };
+  if (network.start !== value) throw new CidrError('host-bits', `host bits are set; did you mean ${cidrText(network)}?`);
+  return network;
+}
+
+/** RFC 5952 text: lowercase, no leading zeros, the longest run of two or more zero groups as `::`. */
+function v6Text(value: bigint): string {
+  const groups = (value.toString(16).padStart(32, '0').match(/.{4}/g) ?? []).map((group) => group.replace(/^0{1,3}/, ''));
+  let best = { at: -1, length: 1 };
+  for (let at = 0; at < 8; ) {
+    let length = 0;
+    while (groups[at + length] === '0') length++;
+    if (length > best.length) best = { at, length };
+    at += length || 1;
+  }
+  if (best.at < 0) return groups.join(':');
+  return `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.length).join(':')}`;
+}
+
+function addressText(v6: boolean, value: bigint): string {
+  if (v6) return v6Text(value);
+  const n = Number(value);
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+export function cidrText({ v6, start, bits }: Network): string {
+  return `${addressText(v6, start)}/${bits}`;
+}
+
+/** `10.0.0.0/8` or a bare address, to its canonical text (`/32` or `/128` added). */
+export function canonicalCidr(text: string): string {
+  return cidrText(parseCidr(text));
+}
+
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+type RangeTable = Record<string, [Address, number] | [Address, number][]>;
+let special: (Network & { name: string })[] | undefined;
+
+/** ipaddr.js' named ranges (private, loopback, reserved, ...), in its own order of matching. */
+function specialRanges() {
+  const table = (kind: typeof ipaddr.IPv4 | typeof ipaddr.IPv6) => (kind.prototype as unknown as { SpecialRanges: RangeTable }).SpecialRanges;
+  special ??= [table(ipaddr.IPv4), table(ipaddr.IPv6)].flatMap((ranges) =>
+    Object.entries(ranges).flatMap(([name, value]) =>
+      (Array.isArray(value[0]) ? (value as [Address, number][]) : [value as [Address, number]]).map(([address, bits]) => {
+        const network = parseCidr(`${address.toString()}/${bits}`);
+        return { name, ...network };
+      }),
+    ),
+  );
+  return special;
+}
+
+/**
+ * The name of a non-public range the network touches (`private`, `loopback`, ...), or null when
+ * every address in it is public unicast: `64.0.0.0/2` starts public but holds 127.0.0.0/8.
+ * For one address this is ipaddr.js' own range().
+ */
+export function nonPublicRange(network: Network): string | null {
+  const { v6, start, end } = network;
+  return specialRanges().find((range) => range.v6 === v6 && range.start <= end && start <= range.end)?.name ?? null;
+}
 
 /** Whether `cidr` holds `address` (an IPv4-mapped IPv6 address counts as IPv4). */
 export function cidrContains(cidr: string, address: string): boolean {
@@ -18,191 +134,43 @@ export function cidrContains(cidr: string, address: string): boolean {
   }
 }
 
-/** `10.0.0.0/8` or a bare address, to its canonical text (`/32` or `/128` added). */
-export function canonicalCidr(text: string): string {
-  const fast = parseCidrFast(text);
-  if (fast) return cidrText(fast, fast.bits < 0 ? (fast.v6 ? 128 : 32) : fast.bits);
-  const [addr, bits] = text.includes('/') ? ipaddr.parseCIDR(text) : [ipaddr.parse(text), -1];
-  const len = bits < 0 ? (addr.kind() === 'ipv4' ? 32 : 128) : bits;
-  return `${addr.toString()}/${len}`;
-}
+const bitLength = (value: bigint): number => (value === 0n ? 0 : value.toString(2).length);
 
-function splitCidr(text: string, full: number): [string, number] {
-  const slash = text.indexOf('/');
-  return slash < 0 ? [text, full] : [text.slice(0, slash), Number(text.slice(slash + 1))];
-}
-
-// ---- IPv4: numbers up to 2^32 are exact in a double.
-/** `a.b.c.d/n` packed as start * 64 + n: one number, so thousands sort natively without objects. */
-function v4Key(text: string): number {
-  let packed = packedV4(text);
-  if (packed < 0) packed = packedV4(canonicalCidr(text));
-  const bits = packed % 64;
-  const value = (packed - bits) / 64;
-  return (value - (value % POW2[32 - bits]!)) * 64 + bits;
-}
-
-/**
- * Sorted keys joined into ranges, each split into blocks as soon as it ends (no range objects).
- * A range that is one input block unchanged is printed as that entry's text when it is known:
- * most entries join nothing, and building thousands of strings costs more than the merge.
- */
-function collapseV4(keys: Float64Array, texts: Map<number, string> | undefined, out: string[]): void {
-  keys.sort();
-  let start = -1;
-  let end = -2;
-  let single = -1;
-  // One pass with a sentinel step at i === keys.length that ends the last range.
-  for (let i = 0; i <= keys.length; i++) {
-    let from = Infinity;
-    let to = Infinity;
-    let key = -1;
-    if (i < keys.length) {
-      key = keys[i]!;
-      const bits = key % 64;
-      from = (key - bits) / 64;
-      to = from + POW2[32 - bits]! - 1;
-      if (from <= end + 1) {
-        if (to > end) (end = to), (single = -1);
-        continue;
-      }
-    }
-    if (start >= 0) {
-      const text = single >= 0 && texts !== undefined ? texts.get(single) : undefined;
-      if (text !== undefined) out.push(text);
-      else v4Split(start, end, out);
-    }
-    start = from;
-    end = to;
-    single = key;
-  }
-}
-
-/** Largest aligned blocks first; block size from the alignment of start and what is left. */
-function v4Split(start: number, end: number, out: string[]): void {
+/** Largest aligned blocks covering start..end. */
+function* blocks(v6: boolean, start: bigint, end: bigint): Generator<Network> {
   while (start <= end) {
-    const aligned = start === 0 ? 32 : 31 - Math.clz32((start & -start) >>> 0);
-    const left = end - start + 1;
-    const fits = left >= 4294967296 ? 32 : 31 - Math.clz32(left);
-    const hostBits = aligned < fits ? aligned : fits;
-    out.push(`${v4Octets(start).join('.')}/${32 - hostBits}`);
-    start += POW2[hostBits]!;
+    const aligned = start === 0n ? width(v6) : bitLength(start & -start) - 1;
+    const host = Math.min(aligned, bitLength(end - start + 1n) - 1);
+    const size = 1n << BigInt(host);
+    yield { v6, start, end: start + size - 1n, bits: width(v6) - host };
+    start += size;
   }
-}
-
-// ---- IPv6: four 32-bit words, most significant first, each exact in a double. (BigInt was
-// about ten times slower on a cold start, where refresh spends its life.) Blocks are sorted and
-// collapsed on a stack: one inside the block before it is dropped, two halves of one block are
-// joined into it. No range is ever split, so an entry that joins nothing keeps its own text.
-type Words = [number, number, number, number];
-
-export interface Block {
-  start: Words;
-  bits: number;
-  /** The input entry this block still is, when written canonically: printed as it came. */
-  text?: string;
-}
-
-/** A block from four 32-bit words (host bits cleared) and a prefix length; `text` when it is the block's canonical text. */
-export function v6BlockOf(words: number[], bits: number, text?: string): Block {
-  const start: Words = [0, 0, 0, 0];
-  for (let i = 0; i < 4; i++) start[i] = (words[i]! & ~hostMask(bits, i)) >>> 0;
-  return text === undefined ? { start, bits } : { start, bits, text };
-}
-
-function v6Block(text: string): Block {
-  const fast = parseV6Fast(text);
-  if (!fast) {
-    const [addr, bits] = splitCidr(text, 128);
-    const parts = ipaddr.IPv6.parse(addr).parts;
-    return v6BlockOf([0, 1, 2, 3].map((i) => parts[2 * i]! * 65536 + parts[2 * i + 1]!), bits);
-  }
-  const bits = fast.bits < 0 ? 128 : fast.bits;
-  return v6BlockOf(fast.words, bits, fast.canonical && fast.bits >= 0 && !wordsHaveHostBits(fast.words, bits) ? text : undefined);
-}
-
-/** By start, then the larger block (shorter prefix) first. */
-function compareBlocks(a: Block, b: Block): number {
-  for (let i = 0; i < 4; i++) if (a.start[i] !== b.start[i]) return a.start[i]! < b.start[i]! ? -1 : 1;
-  return a.bits - b.bits;
-}
-
-/** Whether `inner` (starting at or after `outer`) lies inside `outer`. */
-function inside(outer: Block, inner: Block): boolean {
-  if (inner.bits < outer.bits) return false;
-  for (let i = 0; i < 4; i++) if (((inner.start[i]! & ~hostMask(outer.bits, i)) >>> 0) !== outer.start[i]) return false;
-  return true;
-}
-
-/** Whether `a` and `b` are the lower and upper half of one block of `a.bits - 1`. */
-function halves(a: Block, b: Block): boolean {
-  if (a.bits !== b.bits || a.bits === 0) return false;
-  const word = (a.bits - 1) >> 5;
-  const bit = POW2[31 - ((a.bits - 1) & 31)]!;
-  for (let i = 0; i < 4; i++) {
-    if (i === word) {
-      if (a.start[i]! & bit || b.start[i] !== a.start[i]! + bit) return false;
-    } else if (a.start[i] !== b.start[i]) return false;
-  }
-  return true;
-}
-
-function collapseV6(blocks: Block[], out: string[]): void {
-  blocks.sort(compareBlocks);
-  const stack: Block[] = [];
-  for (let i = 0; i < blocks.length; i++) {
-    const block = blocks[i]!;
-    const top = stack[stack.length - 1];
-    if (top && inside(top, block)) continue;
-    stack.push(block);
-    while (stack.length >= 2 && halves(stack[stack.length - 2]!, stack[stack.length - 1]!)) {
-      const upper = stack.pop()!;
-      const lower = stack.pop()!;
-      stack.push({ start: lower.start, bits: upper.bits - 1 });
-    }
-  }
-  for (const block of stack) out.push(block.text ?? `${v6Text(block.start)}/${block.bits}`);
-}
-
-function v6Text(words: Words): string {
-  return v6GroupsText(hextetsOf(words));
-}
-
-/** Entries parsed for merging: IPv4 as start * 64 + prefix length, IPv6 as blocks. */
-export interface ParsedCidrs {
-  v4: number[];
-  v6: Block[];
-  /** Canonical text of IPv4 keys that have no host bits, where the caller knows it. */
-  v4Text?: Map<number, string>;
-}
-
-/** One entry into `into` (see mergeCidrs for what entries may look like). */
-export function addCidr(text: string, into: ParsedCidrs): void {
-  if (text.includes(':')) into.v6.push(v6Block(text));
-  else into.v4.push(v4Key(text));
-}
-
-/** The IPv4 texts when every part carries the one map validation shares between sections; otherwise none (ranges are printed). */
-function knownTexts(parts: ParsedCidrs[]): Map<number, string> | undefined {
-  const texts = parts[0]?.v4Text;
-  return parts.every((part) => part.v4Text === texts) ? texts : undefined;
 }
 
 /** Like Python's ipaddress.collapse_addresses per family: IPv4 first, then IPv6, ascending. */
-export function collapseParsed(...parts: ParsedCidrs[]): string[] {
-  const keys = new Float64Array(parts.reduce((n, part) => n + part.v4.length, 0));
-  let at = 0;
-  for (const part of parts) keys.set(part.v4, at), (at += part.v4.length);
-  const texts = knownTexts(parts);
+export function mergeNetworks(networks: Iterable<Network>): string[] {
+  const byStart = (a: Network, b: Network) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0);
+  const all = [...networks];
   const out: string[] = [];
-  collapseV4(keys, texts, out);
-  collapseV6(([] as Block[]).concat(...parts.map((part) => part.v6)), out);
+  for (const v6 of [false, true]) {
+    let run: { start: bigint; end: bigint } | undefined;
+    const flush = () => {
+      if (run) for (const block of blocks(v6, run.start, run.end)) out.push(cidrText(block));
+    };
+    for (const { start, end } of all.filter((network) => network.v6 === v6).sort(byStart)) {
+      if (run && start <= run.end + 1n) {
+        if (end > run.end) run.end = end;
+        continue;
+      }
+      flush();
+      run = { start, end };
+    }
+    flush();
+  }
   return out;
 }
 
-/** collapseParsed for text entries, in any form ipaddr.js reads. */
+/** mergeNetworks for text entries (each as parseCidr reads it). */
 export function mergeCidrs(cidrs: Iterable<string>): string[] {
-  const parsed: ParsedCidrs = { v4: [], v6: [] };
-  for (const text of cidrs) addCidr(text, parsed);
-  return collapseParsed(parsed);
+  return mergeNetworks(Array.from(cidrs, parseCidr));
 }

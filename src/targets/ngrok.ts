@@ -36,14 +36,11 @@ function expressionFor(route: PlanRoute, shadows: PlanRoute[]): string {
   return shadows.length ? `${own} && !(${shadows.map((other) => celMatch(other.match, other.regex)).join(' || ')})` : own;
 }
 
-// The policy sits under `traffic_policy:`; its allow list 12 spaces deeper. Each rule carries the
-// indent itself: the templates do not reach into a parent context (see hbs.ts).
+// The policy sits under `traffic_policy:`; its allow list 12 spaces deeper.
 const POLICY_INDENT = ' '.repeat(6);
 const ALLOW_ITEM_INDENT = ' '.repeat(18);
 
 function rulesFor(plan: Plan) {
-  // concat, not spread or flatMap: an allowlist holds thousands of CIDRs, and those two copy
-  // element by element on a cold start (about 4 ms for 5,451; concat 0.1 ms).
   const cidrsOf = (route: PlanRoute) => {
     let cidrs = route.access?.cidrs ?? [];
     for (const name of route.access?.allowlists ?? []) cidrs = cidrs.concat(plan.allowlists.find((l) => l.name === name)?.cidrs ?? []);

@@ -1,6 +1,5 @@
 import { locate } from '../config/locate.js';
-import { lazyDocument } from '../config/yaml-lib.js';
-import { readYamlSubset } from '../config/yaml-subset.js';
+import { yamlDocument } from '../config/yaml-lib.js';
 
 export interface YamlSource {
   data: unknown;
@@ -8,17 +7,10 @@ export interface YamlSource {
   syntaxError: { line: number; message: string } | null;
 }
 
-/**
- * Parsed YAML plus the line of any key path, for validators that mirror Go's yaml.v3. Files in
- * the plain subset (every rendered one) are read by the subset reader, which returns what `yaml`
- * would; `yaml` builds its Document only for another file or when a line is asked for (a finding).
- */
+/** Parsed YAML plus the line of any key path, for validators that mirror Go's yaml.v3. */
 export function readYaml(text: string): YamlSource {
-  const parsed = lazyDocument(text);
-  const lineOf = (path: (string | number)[]): number => locate(parsed.doc, parsed.lines, path, true).line;
-  const fast = readYamlSubset(text);
-  if (fast !== undefined) return { data: fast, lineOf, syntaxError: null };
-  const { doc, lines } = parsed;
+  const { doc, lines } = yamlDocument(text);
+  const lineOf = (path: (string | number)[]): number => locate(doc, lines, path, true).line;
   const error = doc.errors[0];
   return {
     data: error ? undefined : doc.toJS(),
