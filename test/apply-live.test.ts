@@ -1,8 +1,8 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateCloudflared } from '../src/validate/cloudflared.js';
-import { cliAsync, tempProject } from './helpers/cli.js';
+import { BIN, cliAsync, tempProject } from './helpers/cli.js';
 import { caddyEnv, caddyReload, debianCaddyRoot, debianNginxRoot, nginxReload, startHostCaddy, startHostNginx, treeOf } from './helpers/host.js';
 import { freePort, selfSigned, startBackend, type Backend, type Proxy } from './helpers/live.js';
 import { hasTool } from './helpers/tools.js';
@@ -77,6 +77,11 @@ describe.runIf(haveTools)('apply: two sites on one real nginx under --root', () 
     expect(cloudflared.match(/^ {2}- service: /gm)).toHaveLength(1);
     expect(cloudflared.endsWith('  - service: http_status:404\n')).toBe(true);
     expect(validateCloudflared('config.yml', cloudflared).filter((f) => f.severity === 'error')).toEqual([]);
+    // pilot has an allowlist: its refresh timer calls this very binary by absolute path.
+    const service = readFileSync(join(root, 'etc/systemd/system/proxygen-refresh-pilot.example.com.service'), 'utf8');
+    expect(service).toContain(`\nType=oneshot\nExecStart=${process.execPath} ${realpathSync(BIN)} refresh-allowlist --config ${sites[0]!.config} --root ${root}\n`);
+    expect(readFileSync(join(root, 'etc/systemd/system/proxygen-refresh-pilot.example.com.timer'), 'utf8')).toContain('\nOnCalendar=*:0/30\n');
+    expect(existsSync(join(root, 'etc/systemd/system/proxygen-refresh-pipelit.example.com.timer'))).toBe(false);
     // A second apply changes nothing and says so.
     expect((await apply(sites[0]!)).stdout).toContain('applied pilot.example.com: 0 of 5 files changed\n');
   }, 60_000);

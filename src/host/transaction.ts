@@ -72,7 +72,7 @@ export async function applyHostPlan(host: HostLayout, manifest: Manifest, plan: 
         next.originals[wanted.path] = copy;
       }
     }
-    if (options.diff) diffs.push(unifiedDiff(current ?? '', content ?? '', host.at(wanted.path)));
+    if (options.diff) diffs.push(unifiedDiff(current ?? '', content ?? '', host.at(wanted.path).replace(/^\//, '')));
     writes.push({ path: wanted.path, content, mode: wanted.mode });
     if (content === null || original !== undefined) delete next.files[wanted.path];
     else next.files[wanted.path] = sha256(content);
