@@ -59,6 +59,13 @@ describe('proxygen apply / uninstall (tunnel files, no proxy)', () => {
     expect(treeOf(root)).toEqual(before);
   });
 
+  it('refuses nginx and caddy together: one host, the same ports (exit 2)', () => {
+    const { root, site } = host();
+    const result = cli(['apply', '--config', site('a', 'preset: pipelit\ndomain: a.example.com\n'), '--root', root]);
+    expect(result.stderr).toMatch(/^proxygen: apply: targets has both nginx and caddy, which would listen on the same ports \(80\/443\) of this host\nhint: keep the one this server runs in targets: of \S+\n$/);
+    expect(result.code).toBe(2);
+  });
+
   it('uninstall of a site that is not applied: exit 2 naming the applied ones', () => {
     const { root } = host();
     const result = cli(['uninstall', '--site', 'x.example.com', '--root', root]);

@@ -1,3 +1,4 @@
+import { UserError } from '../errors.js';
 import type { GlobalOptions } from '../output.js';
 import { planHost } from '../host/compose.js';
 import { hostLayout } from '../host/layout.js';
@@ -19,6 +20,9 @@ export interface ApplyOptions extends GlobalOptions {
 
 export async function run(options: ApplyOptions): Promise<void> {
   const project = await loadSite(options.config, options.root);
+  if (project.targets.includes('nginx') && project.targets.includes('caddy')) {
+    throw new UserError(`apply: targets has both nginx and caddy, which would listen on the same ports (${project.plan.ports.http}/${project.plan.ports.https}) of this host`, `keep the one this server runs in targets: of ${project.configPath}`);
+  }
   const host = hostLayout(project.config.install, options.root);
   const domain = project.plan.domain;
   const what = `apply ${domain}`;

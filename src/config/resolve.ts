@@ -1,5 +1,5 @@
 import { classify, matchKeys } from '../plan/match.js';
-import { PRESETS } from '../presets/index.js';
+import { PRESETS, type PresetValues } from '../presets/index.js';
 import { configError, type ConfigIssue, type ConfigSource } from './load.js';
 import type { KeyPath } from './locate.js';
 import type { Install } from './install-schema.js';
@@ -43,6 +43,24 @@ function mergeRoutes(preset: RouteInput[], file: RouteInput[] | undefined): Sour
   return [...own, ...kept.map((route) => ({ ...route, at: null }))];
 }
 
+const portOf = (url: string) => {
+  const parsed = new URL(url);
+  return Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
+};
+
+/**
+ * A preset's firewall names its defaults (80/443 open, the app's port closed): they follow the
+ * site's own `ports` and upstream port. Lists written in the file are taken as written.
+ */
+function firewallFor(file: ConfigFile, preset: PresetValues, upstream: string | undefined, ports: { http: number; https: number }, tlsOn: boolean): Config['firewall'] {
+  if (!file.firewall && !preset.firewall) return undefined;
+  const appPort = (url: string | undefined) => (url ? portOf(url) : undefined);
+  const presetApp = appPort(preset.upstream);
+  const allow = file.firewall?.allow ?? (preset.firewall ? [ports.http, ...(tlsOn ? [ports.https] : [])] : []);
+  const deny = file.firewall?.deny ?? [...new Set([appPort(upstream), ...(preset.firewall?.deny ?? []).filter((port) => port !== presetApp)].filter((port): port is number => port !== undefined))];
+  return { allow, deny };
+}
+
 function firstLabel(domain: string): string {
   return domain.split('.')[0]!;
 }
@@ -71,7 +89,7 @@ export function resolveConfig(file: ConfigFile, source: ConfigSource): Config {
       cloudflare: { tunnel: tunnelName, credentials_file: file.tunnel?.cloudflare?.credentials_file ?? `/etc/cloudflared/${tunnelName}.json` },
       ngrok: { version: file.tunnel?.ngrok?.version ?? 3, domain: file.tunnel?.ngrok?.domain ?? file.domain },
     },
-    firewall: file.firewall || preset.firewall ? { allow: [], deny: [], ...preset.firewall, ...file.firewall } : undefined,
+    firewall: firewallFor(file, preset, upstream, { http: 80, https: 443, ...preset.ports, ...file.ports }, { ...preset.tls, ...file.tls }.mode !== 'off'),
     targets: file.targets ?? [...TARGET_NAMES],
     output: file.output ?? 'deploy/proxy',
     reload_command: file.reload_command,
