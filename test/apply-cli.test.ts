@@ -66,6 +66,14 @@ describe('proxygen apply / uninstall (tunnel files, no proxy)', () => {
     expect(result.code).toBe(2);
   });
 
+  it('a validator it cannot find is an error (exit 3), every file restored', () => {
+    const { root, site } = host();
+    const result = cli(['apply', '--config', site('a', 'domain: a.example.com\nupstream: http://127.0.0.1:3000\ntls: { mode: off }\ntargets: [nginx]\n'), '--root', root], { env: { PROXYGEN_NGINX: join(root, 'no-nginx') } });
+    expect(result.stderr).toBe(`proxygen: apply a.example.com: cannot validate nginx: ${join(root, 'no-nginx')} not found; every file was restored\nhint: install nginx, or name its test command in install.nginx.test\n`);
+    expect(result.code).toBe(3);
+    expect([...treeOf(root).keys()]).toEqual([]);
+  });
+
   it('uninstall of a site that is not applied: exit 2 naming the applied ones', () => {
     const { root } = host();
     const result = cli(['uninstall', '--site', 'x.example.com', '--root', root]);

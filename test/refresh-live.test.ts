@@ -90,6 +90,15 @@ describe.runIf(haveNginx)('refresh-allowlist on an applied site: the live files,
     expect(readFileSync(listFile(), 'utf8')).toContain('allow 22.0.0.0/24;');
   }, 30_000);
 
+  it('a validator it cannot find is an error, not a silent pass: exit 3, nothing changed', async () => {
+    const before = treeOf(root);
+    hooks = [...sample.hooks!, '24.0.0.0/24'];
+    const result = await cliAsync(['refresh-allowlist', '--config', config, '--root', root, '--source', server.url], { env: { PROXYGEN_BACKOFF_MS: '10', PROXYGEN_NGINX: join(root, 'no-nginx') } });
+    expect(result.stderr).toContain(`cannot validate nginx: ${join(root, 'no-nginx')} not found; every file was restored\n`);
+    expect(result.code).toBe(3);
+    expect(treeOf(root)).toEqual(before);
+  }, 30_000);
+
   it('killed at random points, the next run leaves the live list validated and current', async () => {
     for (let run = 0; run < 8; run++) {
       hooks = [...sample.hooks!, `23.0.${run}.0/24`];

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { UserError } from '../errors.js';
 import { readIfExists, writeFileAtomic } from '../io/write.js';
 import { runCommand } from './run-command.js';
 import type { Command } from './layout.js';
@@ -74,7 +75,12 @@ export async function rollbackJournal(state: string, options: { reload: boolean 
     rmSync(journalDir(state), { recursive: true, force: true });
     return null;
   }
-  const journal = JSON.parse(text) as Journal;
+  let journal: Journal;
+  try {
+    journal = JSON.parse(text) as Journal;
+  } catch {
+    throw new UserError(`${journalFile(state)}: an interrupted change whose journal cannot be read; nothing was repaired`, `compare the files it lists with the copies beside it, then remove ${journalDir(state)}`, 3);
+  }
   for (const file of journal.files) {
     if (file.backup === null) rmSync(file.path, { force: true });
     else await writeFileAtomic(file.path, readFileSync(file.backup), file.mode);

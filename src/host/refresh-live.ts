@@ -1,4 +1,5 @@
 import { sectionsOf } from '../allowlist/validate.js';
+import { UserError } from '../errors.js';
 import { fetchLists, refuseSuspicious, type RefreshOptions } from '../commands/refresh-allowlist.js';
 import { readState, writeState, type State } from '../io/state.js';
 import { writeOut } from '../io/stdio.js';
@@ -31,7 +32,7 @@ export async function refreshLive(options: RefreshOptions & { root?: string }, r
   const what = `refresh-allowlist ${domain}`;
   await withHost(host, what, !!options.dryRun, async (manifest) => {
     const record = manifest.sites[domain];
-    if (!record) throw new Error(`${domain} left the manifest while refresh-allowlist waited for the lock`);
+    if (!record) throw new UserError(`${what}: the site was uninstalled while this run waited for the lock`, `apply it again, or remove its timer`, 3);
     const state = await readState(stateDir);
     const sections = sectionsOf(plan.allowlists);
     const sameSections = JSON.stringify(state.sections ?? []) === JSON.stringify(sections);

@@ -98,8 +98,8 @@ export async function applyHostPlan(host: HostLayout, manifest: Manifest, plan: 
       const verdict = await INSTALLERS[target].test(host);
       if (!verdict.ok) {
         await undo(false);
-        const hint = verdict.missing ? `install ${target}, or set install.${target}.test` : `fix what it names (or run \`proxygen apply --dry-run --diff\`)`;
-        throw new UserError(`${options.what}: ${target} rejected the live configuration; every file was restored:\n  ${firstLines(verdict.output)}`, hint, EXIT.rolledBack);
+        if (verdict.missing) throw new UserError(`${options.what}: cannot validate ${target}: ${verdict.output}; every file was restored`, `install ${target}, or name its test command in install.${target}.test`, EXIT.outside);
+        throw new UserError(`${options.what}: ${target} rejected the live configuration; every file was restored:\n  ${firstLines(verdict.output)}`, 'fix what it names (`proxygen apply --dry-run --diff` shows the change)', EXIT.rolledBack);
       }
       result.tested.push(target);
     }
@@ -121,6 +121,9 @@ export async function applyHostPlan(host: HostLayout, manifest: Manifest, plan: 
     return result;
   } catch (error) {
     if (existsSync(join(state, 'journal', 'journal.json'))) await undo(false);
+    // A disk or permission failure half-way is the host's, not ours: said as such, after the restore.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && !(error instanceof UserError)) throw new UserError(`${options.what}: ${(error as Error).message}; every file was restored`, 'run it as root (or fix the path it names)', EXIT.outside);
     throw error;
   }
 
