@@ -23,7 +23,7 @@ const PRESETS = {
 };
 
 /** One site's proxygen.yaml for this host: its own backend and certificate, the host's ports and install: key. */
-async function hostSite(preset: keyof typeof PRESETS, ports: { http: number; https: number }, targets: string, install: string): Promise<HostSite> {
+async function hostSite(preset: keyof typeof PRESETS, ports: { http: number | string; https: number | string }, targets: string, install: string): Promise<HostSite> {
   const { domain, knows, websocket } = PRESETS[preset];
   const dir = tempProject();
   const { cert, key } = selfSigned(dir, domain);
@@ -58,7 +58,9 @@ describe.runIf(haveTools)('apply: two sites on one real nginx under --root', () 
     root = debianNginxRoot(fallback);
     proxy = await startHostNginx(root, fallback);
     const install = `{ nginx: { reload: ${nginxReload(root)} } }`;
-    sites.push(await hostSite('pilot', ports, '[nginx, cloudflared]', install), await hostSite('pipelit', ports, '[nginx, cloudflared]', install));
+    // Bound to loopback, as behind a tunnel (ports take an address).
+    const bound = { http: `"127.0.0.1:${ports.http}"`, https: `"127.0.0.1:${ports.https}"` };
+    sites.push(await hostSite('pilot', bound, '[nginx, cloudflared]', install), await hostSite('pipelit', bound, '[nginx, cloudflared]', install));
   }, 30_000);
   afterAll(() => cleanUp(proxy, sites));
   const apply = (site: HostSite, extra: string[] = []) => run(['apply', '--config', site.config, '--root', root, ...extra]);
@@ -71,6 +73,7 @@ describe.runIf(haveTools)('apply: two sites on one real nginx under --root', () 
       expect(result.code).toBe(0);
     }
     for (const site of sites) expect(await failedChecks(site, ports.https)).toEqual([]);
+    expect(readFileSync(join(root, 'etc/nginx/conf.d/proxygen-pilot.example.com.conf'), 'utf8')).toContain(`\n    listen 127.0.0.1:${ports.https} ssl http2;\n`);
     const cloudflared = readFileSync(join(root, 'etc/cloudflared/config.yml'), 'utf8');
     expect(cloudflared).toContain('- hostname: pilot.example.com\n');
     expect(cloudflared).toContain('- hostname: pipelit.example.com\n');

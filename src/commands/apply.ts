@@ -29,8 +29,7 @@ export async function run(options: ApplyOptions): Promise<void> {
   const result = await withHost(host, what, !!options.dryRun, async (manifest) => {
     const site = prepareSite(project, host, { timer: options.timer });
     const plan = planHost(manifest, host, domain, site);
-    const ports = [...new Set(Object.values(plan.sites).filter((s) => s.targets.some((t) => t === 'nginx' || t === 'caddy')).map((s) => s.port))];
-    return applyHostPlan(host, manifest, plan, ports, { what, force: options.force, dryRun: options.dryRun, diff: options.diff, reload: options.reload });
+    return applyHostPlan(host, manifest, plan, { what, force: options.force, dryRun: options.dryRun, diff: options.diff, reload: options.reload });
   });
   const timerChanged = result.files.some((f) => f.path.includes(timerName(domain)) && f.status !== 'unchanged');
   if (!options.dryRun && timerChanged) await systemctl(host, [['daemon-reload'], ['enable', '--now', `${timerName(domain)}.timer`]]);

@@ -31,8 +31,7 @@ export async function run(options: UninstallOptions): Promise<void> {
     host = hostLayout(record.install, options.root);
     if (!options.dryRun && record.files.some((path) => path.endsWith(timer))) await systemctl(host, [['disable', '--now', timer]]);
     const plan = planHost(manifest, host, domain, null);
-    const ports = [...new Set(Object.values(plan.sites).filter((s) => s.targets.some((t) => t === 'nginx' || t === 'caddy')).map((s) => s.port))];
-    return applyHostPlan(host, manifest, plan, ports, { what, force: options.force, dryRun: options.dryRun, diff: options.diff, reload: options.reload });
+    return applyHostPlan(host, manifest, plan, { what, force: options.force, dryRun: options.dryRun, diff: options.diff, reload: options.reload });
   });
   if (!options.dryRun) {
     rmSync(host.at(siteStateDir(domain)), { recursive: true, force: true });

@@ -65,7 +65,7 @@ export const configFileSchema = z
     preset: opt(z.enum(PRESET_NAMES)),
     domain: v.hostName,
     upstream: opt(v.upstreamUrl),
-    ports: opt(z.strictObject({ http: opt(v.port), https: opt(v.port) })),
+    ports: described(opt(z.strictObject({ http: opt(v.listen), https: opt(v.listen) })), { description: 'where nginx/Caddy listen: a port, or an address and port to listen on that address alone' }),
     tls: opt(tls),
     headers: opt(z.strictObject({ security: opt(z.boolean()) })),
     limits: opt(z.strictObject({ body: opt(v.size), rate_status: opt(z.int().check(z.minimum(400), z.maximum(599))) })),

@@ -9,6 +9,8 @@ export interface HostPlan {
   sites: Record<string, SiteRecord>;
   /** Targets whose files may change: they are tested and reloaded. */
   targets: TargetName[];
+  /** Where the proxies answer after the change (every site behind nginx or Caddy), probed after a reload. */
+  probes: string[];
 }
 
 const TARGET_ORDER = Object.keys(INSTALLERS) as TargetName[];
@@ -33,5 +35,6 @@ export function planHost(manifest: Manifest, host: HostLayout, domain: string, n
     const fragments = ordered.filter((s) => s.targets.includes(target) && s.fragments[target] !== undefined).map((s) => ({ domain: s.domain, fragment: s.fragments[target]! }));
     files.push(...INSTALLERS[target].compose(fragments, host));
   }
-  return { files, sites, targets };
+  const probes = [...new Set(ordered.filter((s) => s.targets.some((t) => t === 'nginx' || t === 'caddy')).map((s) => s.probe))];
+  return { files, sites, targets, probes };
 }

@@ -18,8 +18,8 @@ export interface SiteRecord {
   files: string[];
   /** Each target's part of a file composed from every site (see src/host/installers). */
   fragments: Partial<Record<TargetName, string>>;
-  /** The port the proxy answers this site on, probed after a reload. */
-  port: number;
+  /** Where the proxy answers this site (`127.0.0.1:443`), probed after a reload. */
+  probe: string;
   /** The config's install: key, so uninstall --site works without the file. */
   install: Install;
 }

@@ -55,8 +55,7 @@ export async function refreshLive(options: RefreshOptions & { root?: string }, r
     const timer = record.files.some((path) => path.includes(timerName(domain)));
     const site = prepareSite(project, host, { timer, plan: nextPlan, files: renderTargets(nextPlan, project.targets, config.preset) });
     const hostPlan = planHost(manifest, host, domain, site);
-    const ports = [...new Set(Object.values(hostPlan.sites).filter((s) => s.targets.some((t) => t === 'nginx' || t === 'caddy')).map((s) => s.port))];
-    const result = await applyHostPlan(host, manifest, hostPlan, ports, { what, force: options.force, dryRun: options.dryRun, diff: options.dryRun, reload: true });
+    const result = await applyHostPlan(host, manifest, hostPlan, { what, force: options.force, dryRun: options.dryRun, diff: options.dryRun, reload: true });
     const changed = result.files.filter((f) => f.status !== 'unchanged');
     if (options.dryRun) {
       if (!options.json) writeOut(result.diffs.length ? `${result.diffs.join('\n')}\n` : 'no change\n');

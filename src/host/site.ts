@@ -24,8 +24,12 @@ export function loadSite(configPath: string, root: string | undefined): Promise<
   });
 }
 
-/** The port a site's proxy answers on. */
-export const sitePort = (plan: Plan) => (plan.tls.mode === 'off' ? plan.ports.http : plan.ports.https);
+/** Where a site's proxy answers, probed after a reload: `127.0.0.1:443`, `[::1]:8443`. */
+export function siteProbe(plan: Plan): string {
+  const [port, address] = plan.tls.mode === 'off' ? [plan.ports.http, plan.bind.http] : [plan.ports.https, plan.bind.https];
+  const host = !address || address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address;
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
 
 /** The live files and manifest record of a loaded site, as apply installs it. */
 export function prepareSite(project: Project, host: HostLayout, options: { timer: boolean; plan?: Plan; files?: Project['files'] }): { record: SiteRecord; files: LiveFile[] } {
@@ -39,6 +43,6 @@ export function prepareSite(project: Project, host: HostLayout, options: { timer
     if (prepared.fragment !== undefined) fragments[target] = prepared.fragment;
   }
   if (options.timer && plan.allowlists.length > 0) files.push(...timerUnits(plan.domain, project.configPath, host));
-  const record: SiteRecord = { domain: plan.domain, config: project.configPath, targets: project.targets, files: files.map((f) => f.path), fragments, port: sitePort(plan), install: project.config.install };
+  const record: SiteRecord = { domain: plan.domain, config: project.configPath, targets: project.targets, files: files.map((f) => f.path), fragments, probe: siteProbe(plan), install: project.config.install };
   return { record, files };
 }

@@ -33,11 +33,12 @@ export interface ChangeResult {
 const firstLines = (text: string, n = 3) => text.split('\n').filter(Boolean).slice(0, n).join('\n  ');
 
 /** Is something answering on the port? A reload that left the proxy down is a failed reload. */
-function answers(port: number, deadline: number): Promise<boolean> {
+function answers(where: string, deadline: number): Promise<boolean> {
+  const [, host, port] = /^\[?(.*?)\]?:(\d+)$/.exec(where)!;
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(Number(port), host);
     socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => (Date.now() > deadline ? resolve(false) : setTimeout(() => void answers(port, deadline).then(resolve), 100)));
+    socket.once('error', () => (Date.now() > deadline ? resolve(false) : setTimeout(() => void answers(where, deadline).then(resolve), 100)));
   });
 }
 
@@ -46,7 +47,7 @@ function answers(port: number, deadline: number): Promise<boolean> {
  * journaled before the first write, the live validators judge the result, the proxies reload and
  * must answer; any failure puts every file back byte for byte (exit 4 or 5).
  */
-export async function applyHostPlan(host: HostLayout, manifest: Manifest, plan: HostPlan, probePorts: number[], options: ChangeOptions): Promise<ChangeResult> {
+export async function applyHostPlan(host: HostLayout, manifest: Manifest, plan: HostPlan, options: ChangeOptions): Promise<ChangeResult> {
   const next: Manifest = { version: 1, sites: plan.sites, files: { ...manifest.files }, originals: { ...manifest.originals } };
   const writes: LiveFile[] = [];
   const files: ChangeResult['files'] = [];
@@ -114,7 +115,7 @@ export async function applyHostPlan(host: HostLayout, manifest: Manifest, plan: 
     }
     if (result.reloaded.some((t) => t === 'nginx' || t === 'caddy')) {
       const deadline = Date.now() + 5_000;
-      for (const port of probePorts) if (!(await answers(port, deadline))) throw await reloadFailed(`reloaded, but nothing answers on 127.0.0.1:${port}`);
+      for (const where of plan.probes) if (!(await answers(where, deadline))) throw await reloadFailed(`reloaded, but nothing answers on ${where}`);
     }
     await writeFileAtomic(host.at(manifestFile.path), manifestFile.content, manifestFile.mode);
     commitJournal(state);

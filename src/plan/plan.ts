@@ -37,6 +37,7 @@ export interface Plan {
   slug: string;
   upstream: { scheme: 'http' | 'https'; hostPort: string; url: string };
   ports: Config['ports'];
+  bind: Config['bind'];
   tls: Config['tls'];
   headers: { name: string; value: string }[];
   hsts: boolean;
@@ -130,6 +131,7 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
     slug: siteSlug(config.domain),
     upstream: { scheme, hostPort: /:[0-9]+$/.test(hostPort) ? hostPort : `${hostPort}:${defaultPort}`, url: config.upstream },
     ports: config.ports,
+    bind: config.bind,
     tls: config.tls,
     headers: config.headers.security ? SECURITY_HEADERS : [],
     hsts: config.tls.hsts && config.tls.mode !== 'off' && config.headers.security,

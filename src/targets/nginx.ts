@@ -57,7 +57,8 @@ const NOT_FOUND_FALLBACK = {
   modifier: '', path: '/', rateZone: null, burst: 0, guarded: false, allowCidrs: [], allowIncludes: [], body: null, websocket: false, timeout: null, notFound: true,
 };
 
-function listens(plan: Plan, port: number, suffix: string): string[] {
+function listens(plan: Plan, port: number, address: string | null, suffix: string): string[] {
+  if (address) return [`${address.includes(':') ? `[${address}]` : address}:${port}${suffix}`];
   return [`${port}${suffix}`, ...(plan.nginx.ipv6 ? [`[::]:${port}${suffix}`] : [])];
 }
 
@@ -83,8 +84,8 @@ export function renderNginx(plan: Plan): OutputFile[] {
     tls: tlsOn ? { ...cert, ...profile } : null,
     acme: plan.tls.mode === 'acme',
     redirect: `https://${plan.domain}${httpsPort}`,
-    listenHttp: listens(plan, plan.ports.http, ''),
-    listenMain: tlsOn ? listens(plan, plan.ports.https, plan.nginx.http2Directive ? ' ssl' : ' ssl http2') : listens(plan, plan.ports.http, ''),
+    listenHttp: listens(plan, plan.ports.http, plan.bind.http, ''),
+    listenMain: tlsOn ? listens(plan, plan.ports.https, plan.bind.https, plan.nginx.http2Directive ? ' ssl' : ' ssl http2') : listens(plan, plan.ports.http, plan.bind.http, ''),
     http2Directive: tlsOn && plan.nginx.http2Directive,
     body: nginxSize(plan.body),
     rateStatus: plan.rateStatus,
