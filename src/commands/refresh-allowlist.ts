@@ -1,15 +1,15 @@
 import { copyFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { allowlistsFromMeta, MetaRejected, sectionsOf } from '../allowlist/validate.js';
+import { sectionsOf } from '../allowlist/validate.js';
 import { EXIT, UserError } from '../errors.js';
 import { unifiedDiff } from '../io/diff.js';
 import { acquireLock } from '../io/lock.js';
-import { FetchFailed, fetchMeta } from '../io/meta-fetch.js';
 import { runTool } from '../io/run.js';
 import { LOCK_FILE, readState, writeState, type State } from '../io/state.js';
 import { validateWithTools } from '../io/validators.js';
 import { readIfExists, writeFileAtomic } from '../io/write.js';
-import { spinner, type GlobalOptions } from '../output.js';
+import { fail, fetchLists, refuseSuspicious } from '../io/meta-lists.js';
+import type { GlobalOptions } from '../output.js';
 import { buildPlan } from '../plan/plan.js';
 import { loadProject, type Project } from '../project.js';
 import { nginxAllowlistFile } from '../targets/nginx.js';
@@ -27,8 +27,6 @@ export interface RefreshOptions extends GlobalOptions {
   root?: string;
 }
 
-export const GITHUB_META_URL = 'https://api.github.com/meta';
-const MAX_BYTES = 10 * 1024 * 1024;
 
 interface ListChange {
   name: string;
@@ -40,7 +38,6 @@ interface ListChange {
 
 const VALIDATED_TARGETS = ['nginx', 'caddy'] as const;
 
-const fail = (message: string, code: number = EXIT.outside) => new UserError(`refresh-allowlist: ${message}`, undefined, code);
 
 /** The `allow CIDR;` lines of an nginx allowlist file, in order. */
 function nginxAllowEntries(text: string): string[] {
@@ -65,45 +62,6 @@ function diffLists(project: Project, state: State, onDisk: Map<string, string | 
     const now = new Set(list);
     return { name, before: old.size, after: now.size, added: list.filter((c) => !old.has(c)), removed: [...old].filter((c) => !now.has(c)) };
   });
-}
-
-/** The new lists from the meta API (or a file), or `next: null` when it answered 304. */
-export async function fetchLists(project: Project, options: RefreshOptions, request: { etag?: string; timeoutMs: number; retries: number }): Promise<{ source: string; etag?: string; next: Record<string, string[]> | null }> {
-  const source = options.source ?? GITHUB_META_URL;
-  const stop = spinner(`fetching ${source}`, !options.json && !options.verbose);
-  let fetched;
-  try {
-    fetched = await fetchMeta({
-      source,
-      etag: request.etag,
-      token: process.env.GITHUB_TOKEN || undefined,
-      userAgent: `proxygen/${__PROXYGEN_VERSION__}`,
-      timeoutMs: request.timeoutMs,
-      retries: request.retries,
-      maxBytes: MAX_BYTES,
-      backoffMs: Number(process.env.PROXYGEN_BACKOFF_MS ?? 500),
-    });
-  } catch (error) {
-    throw error instanceof FetchFailed ? fail(error.message) : error;
-  } finally {
-    stop();
-  }
-  if (fetched.status === 'not-modified') return { source, etag: fetched.etag, next: null };
-  try {
-    return { source, etag: fetched.etag, next: allowlistsFromMeta(fetched.body, project.plan.allowlists) };
-  } catch (error) {
-    throw error instanceof MetaRejected ? fail(`refused the response from ${source}: ${error.message}; nothing was changed`) : error;
-  }
-}
-
-/** Never an empty list; a list that lost more than half its ranges only with --force. */
-export function refuseSuspicious(changes: { name: string; before: number; after: number }[], force?: boolean): void {
-  for (const change of changes) {
-    if (change.after === 0) throw fail(`${change.name} would be empty; refused`);
-    if (change.before > 0 && change.after * 2 < change.before && !force) {
-      throw fail(`${change.name} would shrink from ${change.before} to ${change.after} ranges (more than half); refused, use --force if that is right`);
-    }
-  }
 }
 
 async function swapFiles(outputDir: string, changed: { path: string; content: string; mode: number; previous: string | null }[]): Promise<() => Promise<void>> {

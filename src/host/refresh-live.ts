@@ -1,6 +1,7 @@
 import { sectionsOf } from '../allowlist/validate.js';
 import { UserError } from '../errors.js';
-import { fetchLists, refuseSuspicious, type RefreshOptions } from '../commands/refresh-allowlist.js';
+import type { RefreshOptions } from '../commands/refresh-allowlist.js';
+import { fetchLists, refuseSuspicious } from '../io/meta-lists.js';
 import { readState, writeState, type State } from '../io/state.js';
 import { writeOut } from '../io/stdio.js';
 import { buildPlan } from '../plan/plan.js';

@@ -64,7 +64,11 @@ export async function applyHostPlan(host: HostLayout, manifest: Manifest, plan: 
     const current = await readIfExists(host.at(wanted.path));
     const status: Status = current === content ? 'unchanged' : current === null ? 'created' : content === null ? 'removed' : 'updated';
     files.push({ path: wanted.path, status });
-    if (status === 'unchanged') continue;
+    if (status === 'unchanged') {
+      // Already as proxygen would write it (a lost manifest, an earlier copy by hand): now owned.
+      if (content !== null && original === undefined) next.files[wanted.path] = sha256(content);
+      continue;
+    }
     if (current !== null && manifest.files[wanted.path] !== sha256(current)) {
       if (!options.force) foreign.push(wanted.path);
       else if (!(wanted.path in manifest.files) && content !== null) {
