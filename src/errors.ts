@@ -20,3 +20,11 @@ export class ExitError extends Error {
     this.name = 'ExitError';
   }
 }
+
+/**
+ * Text from a file or a user, safe to print on one terminal line: control characters, escape
+ * sequences and non-ASCII are shown as JSON escapes, so a value cannot forge a line or recolour one.
+ */
+export function printable(text: string): string {
+  return /^[\x20-\x7e]*$/.test(text) ? text : JSON.stringify(text).slice(1, -1).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

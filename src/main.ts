@@ -1,7 +1,7 @@
 // The only place that turns errors into output and exit codes. Each command's modules are
 // imported by cli.ts only when that command runs.
 import { buildCli, CommanderError } from './cli.js';
-import { EXIT, ExitError, UserError } from './errors.js';
+import { EXIT, ExitError, printable, UserError } from './errors.js';
 import { writeErr } from './io/stdio.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -19,6 +19,12 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       const shown = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
       return shown ? EXIT.ok : EXIT.usage;
+    }
+    const system = error as NodeJS.ErrnoException;
+    // The disk, the kernel or the network said no (ENOSPC, EACCES, EROFS, ENAMETOOLONG, ...).
+    if (typeof system?.code === 'string' && typeof system.syscall === 'string') {
+      writeErr(`proxygen: ${printable(system.message)}\nhint: check free space, permissions and the path, then run the command again\n`);
+      return EXIT.outside;
     }
     writeErr(`proxygen: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
     return 70;

@@ -147,6 +147,21 @@ describe('proxygen init without a terminal (flags, --yes, piped stdin)', () => {
     expect(cli(['check', '--format', 'json'], { cwd: dir }).code).toBe(0);
   });
 
+  it('--from a file whose name holds a newline and a key: the name is printed escaped, no key is injected', () => {
+    const dir = tempProject();
+    const name = 'pilot.yaml\ntls: { mode: "off" }';
+    writeFileSync(join(dir, name), PILOT_CONFIG);
+    const result = cli(['init', '--from', name, '--yes'], { cwd: dir });
+    expect(result.code).toBe(0);
+    const yaml = readFileSync(join(dir, 'proxygen.yaml'), 'utf8');
+    expect(yaml).toContain('# Written by `proxygen init` from pilot.yaml\\ntls: { mode: \\"off\\" }. Edit it');
+    const plain = tempProject();
+    writeFileSync(join(plain, 'pilot.yaml'), PILOT_CONFIG);
+    expect(cli(['init', '--from', 'pilot.yaml', '--yes'], { cwd: plain }).code).toBe(0);
+    const without = (text: string) => text.split('\n').filter((line) => !line.startsWith('# Written by'));
+    expect(without(yaml)).toEqual(without(readFileSync(join(plain, 'proxygen.yaml'), 'utf8')));
+  });
+
   it('--from a PipeGate env file: body limit and port; the JWT secret is never copied', () => {
     const dir = tempProject();
     writeFileSync(join(dir, 'pipegate.env'), 'export PIPEGATE_JWT_SECRET="tok-SECRET-jwt-7"\nexport PIPEGATE_JWT_ALGORITHMS=\'["HS256"]\'\nPIPEGATE_MAX_BODY_BYTES=52428800\nPIPEGATE_PORT=8100\n');

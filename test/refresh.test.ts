@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cli, cliAsync, tempProject } from './helpers/cli.js';
+import { authorizationFor } from '../src/io/meta-http.js';
 import { startMetaServer, type Reply } from './helpers/meta-server.js';
 import { FIXTURES } from './helpers/project.js';
 import { standInTool } from './helpers/tools.js';
@@ -55,11 +56,21 @@ describe('refresh-allowlist against a loopback meta API', () => {
     expect(snapshotOf(dir)).toEqual(before);
   });
 
-  it('sends GITHUB_TOKEN as a bearer token', async () => {
+  it('never sends GITHUB_TOKEN to another host or over plain HTTP', async () => {
     const dir = project();
     server.handle(() => ({ status: 200, body: meta(HOOKS) }));
     expect((await refresh(dir, [], { GITHUB_TOKEN: 'ghp_test123' })).code).toBe(0);
-    expect(server.requests[0]!.headers.authorization).toBe('Bearer ghp_test123');
+    expect(server.requests[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it.each([
+    ['https://api.github.com/meta', 'Bearer t'],
+    ['http://api.github.com/meta', undefined],
+    ['https://api.github.com:8443/meta', undefined],
+    ['https://api.github.com.evil.example/meta', undefined],
+    ['https://mirror.example.com/meta', undefined],
+  ])('the token goes to %s as %s', (url, expected) => {
+    expect(authorizationFor(new URL(url), 't')).toBe(expected);
   });
 
   it('retries a 5xx and succeeds', async () => {
@@ -79,6 +90,10 @@ describe('refresh-allowlist against a loopback meta API', () => {
   const FAULTS: [string, () => ReturnType<Parameters<typeof server.handle>[0]>, RegExp, string[]?][] = [
     ['a 500 on every attempt', () => ({ status: 500 }), /answered HTTP 500 \(after 3 attempts\)\n$/],
     ['a 403 rate limit', () => ({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1893456000' } }), /rate-limited by 127\.0\.0\.1:\d+ until 2030-01-01T00:00:00\.000Z; set GITHUB_TOKEN/],
+    ['a 429 with a reset that is not a time', () => ({ status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': 'soon' } }), /rate-limited by 127\.0\.0\.1:\d+; set GITHUB_TOKEN/],
+    ['a redirect to an address that does not parse', () => ({ status: 302, headers: { location: 'http://[::1' } }), /redirected to http:\/\/\[::1, which is not a valid URL/],
+    ['a range that starts public but holds loopback', () => ({ status: 200, body: meta([...HOOKS, '64.0.0.0/2']) }), /entry 64\.0\.0\.0\/2 is not a public unicast range \(loopback\)/],
+    ['a range with a leading zero', () => ({ status: 200, body: meta([...HOOKS, '010.0.0.0/8']) }), /entry "010\.0\.0\.0\/8" is not a CIDR/],
     ['a 404', () => ({ status: 404 }), /answered HTTP 404\n$/],
     ['a redirect to another host', () => ({ status: 301, headers: { location: 'http://127.0.0.2:9/meta' } }), /redirected to http:\/\/127\.0\.0\.2:9; only same-host redirects are followed/],
     ['an HTML challenge page', () => ({ status: 200, body: '<!DOCTYPE html><title>Just a moment...</title>' }), /response is not JSON \(it starts with "<!DOCTYPE html><titl"\)/],
@@ -217,4 +232,19 @@ describe('refresh-allowlist against a loopback meta API', () => {
     server.handle(() => ({ status: 200, body: meta(GROWN) }));
     expect((await refresh(dir)).code).toBe(0);
   }, 120_000);
+});
+
+describe('refresh-allowlist --source that cannot be read', () => {
+  it.each([
+    ['a URL that does not parse', 'http://[', /^proxygen: refresh-allowlist: --source http:\/\/\[ is not a valid URL\n$/],
+    ['a device that never ends', '/dev/zero', /^proxygen: refresh-allowlist: \/dev\/zero: not a regular file\n$/],
+    ['a directory', '/', /^proxygen: refresh-allowlist: \/: not a regular file\n$/],
+  ])('%s: exit 3, one line, nothing written', (_, source, message) => {
+    const dir = tempProject(CONFIG);
+    const result = cli(['refresh-allowlist', '--source', source], { cwd: dir });
+    expect(result.stderr).toMatch(message);
+    expect(result.code).toBe(3);
+    expect(existsSync(join(dir, 'deploy/proxy/nginx'))).toBe(false);
+    expect(existsSync(join(dir, 'deploy/proxy/.proxygen/state.json'))).toBe(false);
+  });
 });

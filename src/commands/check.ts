@@ -1,9 +1,10 @@
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { driftFindings } from '../check/drift.js';
 import { detectKind, KINDS, type Kind } from '../check/kinds.js';
 import { caddyFindings, nginxFindings } from '../check/tools.js';
 import { locate } from '../config/locate.js';
-import { EXIT, ExitError, UserError } from '../errors.js';
+import { EXIT, ExitError, printable, UserError } from '../errors.js';
 import { parseEnvFile } from '../import/env.js';
 import { listFiles, readIfExists } from '../io/write.js';
 import { lintCaddy } from '../lint/caddy-rules.js';
@@ -41,7 +42,8 @@ async function checkFile(kind: Kind, file: string, text: string, strict: boolean
     case 'nginx': {
       const findings = nginxLint(file, text);
       if (findings.some((f) => f.rule === 'nginx/syntax')) return findings;
-      const outside = /^\s*(load_module|include|events|http)\b/m.exec(text);
+      // [ \t]*, not \s*: with ^ in multiline mode \s* would rescan every blank line after each one.
+      const outside = /^[ \t]*(load_module|include|events|http)\b/m.exec(text);
       if (outside) return [...findings, { rule: 'check/nginx-t-skipped', severity: 'note', file, line: text.slice(0, outside.index).split('\n').length, message: `nginx -t not run: the file uses ${outside[1]}, which reaches outside a sandbox`, fix: 'run nginx -t on the host that serves it' }];
       return [...findings, ...(await nginxFindings({ file, text }, [], strict))];
     }
@@ -54,11 +56,22 @@ async function checkFile(kind: Kind, file: string, text: string, strict: boolean
   }
 }
 
+/** Larger than any real proxy config; refused before it is read. */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+async function readCheckedFile(path: string): Promise<string> {
+  const size = await stat(path).then((s) => (s.isFile() ? s.size : -1), () => null);
+  if (size === null || size < 0) throw new UserError(`${printable(path)}: ${size === null ? 'cannot read' : 'not a regular file'}`, 'check the path');
+  if (size > MAX_FILE_BYTES) throw new UserError(`${printable(path)}: ${size} bytes; check reads files of at most ${MAX_FILE_BYTES} bytes`, 'check the path');
+  const text = await readIfExists(path).catch(() => null);
+  if (text === null) throw new UserError(`${printable(path)}: cannot read`, 'check the path');
+  return text;
+}
+
 async function checkFiles(paths: string[], options: CheckOptions): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const path of paths) {
-    const text = await readIfExists(path).catch(() => null);
-    if (text === null) throw new UserError(`${path}: cannot read`, 'check the path');
+    const text = await readCheckedFile(path);
     const kind = (options.kind as Kind | undefined) ?? detectKind(path, text);
     if (!kind) throw new UserError(`${path}: cannot tell what kind of file this is`, `pass --kind ${KINDS.join('|')}`);
     findings.push(...(await checkFile(kind, path, text, !!options.strict)));

@@ -2,7 +2,7 @@ import { join, relative } from 'node:path';
 import { TARGET_NAMES, type TargetName } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import { unifiedDiff } from '../io/diff.js';
-import { readIfExists, writeFileAtomic } from '../io/write.js';
+import { readIfExists, writeFilesAtomic, type FileToWrite } from '../io/write.js';
 import { style, type GlobalOptions } from '../output.js';
 import { loadProject } from '../project.js';
 import { gapsFor } from '../targets/capabilities.js';
@@ -34,6 +34,7 @@ export async function writeProject(project: Awaited<ReturnType<typeof loadProjec
   const { files, outputDir, plan } = project;
   const results: { path: string; status: Status }[] = [];
   const diffs: string[] = [];
+  const toWrite: FileToWrite[] = [];
   for (const file of files) {
     const target = join(outputDir, file.path);
     const current = await readIfExists(target);
@@ -42,9 +43,10 @@ export async function writeProject(project: Awaited<ReturnType<typeof loadProjec
     results.push({ path: file.path, status });
     if (status === 'created' || status === 'updated') {
       if (options.diff) diffs.push(unifiedDiff(current ?? '', file.content, file.path));
-      if (!options.dryRun) await writeFileAtomic(target, file.content, file.mode);
+      toWrite.push(file);
     }
   }
+  if (!options.dryRun) await writeFilesAtomic(outputDir, toWrite);
   const gaps = project.targets.map((target) => ({ target, gaps: gapsFor(plan, target) }));
   return { results, diffs, gaps };
 }

@@ -1,9 +1,9 @@
 import type { Document, LineCounter } from 'yaml';
 import type * as z from 'zod/mini';
-import { UserError } from '../errors.js';
+import { printable, UserError } from '../errors.js';
 import { formatKeyPath, locate, type KeyPath } from './locate.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
-import { yamlDocument } from './yaml-lib.js';
+import { firstProblem, toData, yamlDocument, type YamlProblem } from './yaml-lib.js';
 
 export interface ConfigSource {
   file: string;
@@ -48,20 +48,24 @@ function zodIssues(issues: z.core.$ZodIssue[], raw: unknown): ConfigIssue[] {
   });
 }
 
+const YAML_HINT = 'fix the YAML syntax (indent with spaces, quote values with ":" or "#")';
+
+function yamlError(source: ConfigSource, problem: YamlProblem): UserError {
+  const { line, col } = source.lines.linePos(problem.offset);
+  return new UserError(`${source.file}:${line}:${col} (yaml): ${printable(problem.message)}`, YAML_HINT);
+}
+
 export function parseConfigText(file: string, text: string): { source: ConfigSource; config: ConfigFile } {
   if (text.includes('\0')) {
     throw new UserError(`${file}:1:1 (file): contains a NUL byte; save it as plain UTF-8 text`);
   }
   const { doc, lines } = yamlDocument(text);
   const source: ConfigSource = { file, text, doc, lines };
-  const problems = [...doc.errors, ...doc.warnings];
-  if (problems.length > 0) {
-    const first = problems[0]!;
-    const { line, col } = lines.linePos(first.pos[0]);
-    const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new UserError(`${file}:${line}:${col} (yaml): ${message}`, 'fix the YAML syntax (indent with spaces, quote values with ":" or "#")');
-  }
-  const raw = doc.toJS({ maxAliasCount: 50 }) as unknown;
+  const problem = firstProblem(doc);
+  if (problem) throw yamlError(source, problem);
+  const read = toData(doc);
+  if (!('data' in read)) throw yamlError(source, read);
+  const raw = read.data;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new UserError(`${file}:1:1 (top level): expected a mapping of keys such as "preset:" and "domain:"`, 'start from `proxygen init` or the README example');
   }

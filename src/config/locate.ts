@@ -1,3 +1,4 @@
+import { printable } from '../errors.js';
 import { isMap, isPair, isScalar, type Document, type LineCounter, type Node } from 'yaml';
 
 export type KeyPath = readonly (string | number)[];
@@ -9,7 +10,7 @@ export interface Position {
 }
 
 export function formatKeyPath(path: KeyPath): string {
-  return path.length === 0 ? '(top level)' : path.map(String).join('.');
+  return path.length === 0 ? '(top level)' : path.map((segment) => printable(String(segment))).join('.');
 }
 
 /** The deepest node along `path` that exists (a missing key points at its parent). */

@@ -55,7 +55,15 @@ const tunnel = z.strictObject({
   }),
 });
 
-const directory = (message: string) => z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/, message));
+// No `..`: a relative directory stays inside the project (or nginx's prefix); an absolute one is
+// written as meant, but never the root itself.
+const directory = (message: string) =>
+  z.string().check(
+    z.regex(/^[A-Za-z0-9._/-]{1,1024}$/, message),
+    z.refine((value) => !value.split('/').includes('..'), '".." is not allowed: write the directory inside the project, or an absolute path'),
+    z.refine((value) => value.replace(/\/+$/, '') !== '', 'the root directory "/" is not an output directory'),
+    z.refine((value) => value.split('/').every((segment) => segment.length <= 255), 'a path segment is longer than 255 characters'),
+  );
 
 /** The file as the user writes it: everything but `domain` may come from a preset or a default. */
 export const configFileSchema = z

@@ -120,7 +120,7 @@ export const listen = z.union([
 ], { error: LISTEN_EXPECTED }).register(z.globalRegistry, { examples: [443, '127.0.0.1:8443', '[::1]:8443'] });
 export const version = z.string().check(z.regex(/^[0-9]{1,2}\.[0-9]{1,3}(\.[0-9]{1,3})?$/, 'expected a version such as "1.22" or "1.25.3"'));
 export const tunnelName = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a tunnel name or UUID (letters, digits, . _ -)'));
-export const shellCommand = z.string().check(z.regex(/^[A-Za-z0-9 ._/@:=+,-]+$/, 'expected a plain command (letters, digits, spaces and . _ / @ : = + , -; no shell metacharacters)'));
+export const shellCommand = z.string().check(z.regex(/^[A-Za-z0-9._/@:=+,-]+( [A-Za-z0-9._/@:=+,-]+){0,31}$/, 'expected a plain command: words of letters, digits and . _ / @ : = + , - separated by single spaces (no shell metacharacters)'));
 
 export function durationSeconds(value: string): number {
   const [, amount, unit] = /^([0-9]+)(ms|s|m|h|d)$/.exec(value)!;

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { ConfigFile } from '../config/schema.js';
+import { printable } from '../errors.js';
 import type { Imported } from '../import/index.js';
 import { cidrContains, TUNNEL_SOURCES } from '../plan/cidr.js';
 import { PRESETS } from '../presets/index.js';
@@ -42,7 +43,8 @@ export function composeConfig(answers: Answers, imported: Imported | undefined, 
   };
   const header = [
     `# yaml-language-server: $schema=./${SCHEMA_FILE}`,
-    `# Written by \`proxygen init\`${from ? ` from ${from}` : ''}. Edit it, then run \`proxygen render\`.`,
+    // The --from path is the user's text: printed escaped, so a newline in it cannot start a key.
+    `# Written by \`proxygen init\`${from ? ` from ${printable(from)}` : ''}. Edit it, then run \`proxygen render\`.`,
     `# Preset ${answers.preset} fills in the rest; \`proxygen presets\` lists what each one sets.`,
   ];
   return `${header.join('\n')}\n${stringify(config, { lineWidth: 0, flowCollectionPadding: false }).replace(/^targets:\n((?:  - .*\n)+)/m, (_all, items: string) => `targets: [${items.trim().split('\n').map((l) => l.replace(/^\s*- /, '')).join(', ')}]\n`)}`;

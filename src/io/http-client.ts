@@ -43,8 +43,9 @@ function agentFor(target: Target): Agent {
   return agent;
 }
 
+/** Ends every connection of the target's agent, finished or not: a probe past its deadline may still be reading. */
 export async function closeAgents(target: Target): Promise<void> {
-  await agents.get(target)?.close();
+  await agents.get(target)?.destroy();
   agents.delete(target);
 }
 
@@ -64,7 +65,12 @@ export async function httpRequest(target: Target, request: HttpRequest): Promise
   });
   let body = '';
   for await (const chunk of response.body) {
-    if (body.length < BODY_CAP) body += (chunk as Buffer).toString('utf8');
+    body += (chunk as Buffer).toString('utf8');
+    // A body that never ends (or is merely huge) is cut here instead of read to the end.
+    if (body.length >= BODY_CAP) {
+      response.body.destroy();
+      break;
+    }
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : String(value ?? '');

@@ -20,10 +20,16 @@ async function readCapped(body: AsyncIterable<Buffer>, maxBytes: number): Promis
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** GITHUB_TOKEN is GitHub's: never sent to a mirror or a test server, never over plain HTTP. */
+export function authorizationFor(url: URL, token: string | undefined): string | undefined {
+  return token && url.protocol === 'https:' && url.hostname === 'api.github.com' && url.port === '' ? `Bearer ${token}` : undefined;
+}
+
 async function once(url: URL, options: FetchOptions, dispatcher: Dispatcher | undefined): Promise<FetchResult | { retry: string } | { redirect: string }> {
   const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: 'application/vnd.github+json' };
   if (options.etag) headers['if-none-match'] = options.etag;
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const authorization = authorizationFor(url, options.token);
+  if (authorization) headers.authorization = authorization;
   let response: Dispatcher.ResponseData;
   try {
     response = await request(url, { headers, dispatcher, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, signal: AbortSignal.timeout(options.timeoutMs) });
@@ -42,7 +48,8 @@ async function once(url: URL, options: FetchOptions, dispatcher: Dispatcher | un
     await response.body.dump();
     const reset = response.headers['x-ratelimit-reset'];
     const limited = (statusCode === 403 || statusCode === 429) && response.headers['x-ratelimit-remaining'] === '0';
-    const when = limited && reset ? ` until ${new Date(Number(reset) * 1000).toISOString()}` : '';
+    const resetAt = new Date(Number(reset) * 1000);
+    const when = limited && Number.isFinite(resetAt.getTime()) ? ` until ${resetAt.toISOString()}` : '';
     throw new FetchFailed(limited ? `rate-limited by ${url.host}${when}; set GITHUB_TOKEN or run less often` : `${url.host} answered HTTP ${statusCode}`);
   }
   try {
@@ -53,16 +60,24 @@ async function once(url: URL, options: FetchOptions, dispatcher: Dispatcher | un
   }
 }
 
+function parseUrl(text: string, base: URL | undefined, what: string): URL {
+  try {
+    return new URL(text, base);
+  } catch {
+    throw new FetchFailed(`${JSON.stringify(what).slice(1, -1)} is not a valid URL`);
+  }
+}
+
 /** Conditional GET with bounded retries on 5xx and network errors, same-host redirects only. */
 export async function fetchOverHttp(options: FetchOptions): Promise<FetchResult> {
   const dispatcher = proxyDispatcher();
-  let url = new URL(options.source);
+  let url = parseUrl(options.source, undefined, `--source ${options.source}`);
   let redirects = 0;
   let lastProblem = '';
   for (let attempt = 0; attempt <= options.retries; ) {
     const result = await once(url, options, dispatcher);
     if ('redirect' in result) {
-      const next = new URL(result.redirect, url);
+      const next = parseUrl(result.redirect, url, `${url.host} redirected to ${result.redirect.slice(0, 100)}, which`);
       if (next.host !== url.host || (url.protocol === 'https:' && next.protocol !== 'https:')) throw new FetchFailed(`${url.host} redirected to ${next.protocol}//${next.host}; only same-host redirects are followed (use --source to point at the new address)`);
       if (++redirects > MAX_REDIRECTS) throw new FetchFailed(`more than ${MAX_REDIRECTS} redirects from ${options.source}`);
       url = next;

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { sandboxDir } from './sandbox-dir.js';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -67,7 +68,7 @@ export function validatorTimeoutMs(): number {
  */
 function inSandbox(layOut: (dir: string) => { file: string; args: string[]; env?: NodeJS.ProcessEnv }): Promise<RunResult> {
   const timeoutMs = validatorTimeoutMs();
-  const dir = mkdtempSync(join(tmpdir(), 'proxygen-sandbox-'));
+  const dir = sandboxDir();
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
     const { file, args, env } = layOut(dir);

@@ -29,10 +29,12 @@ export function parseCaddyfile(text: string): Block[] {
 
 const hasMatcher = (block: Block) => /^[@/*]/.test(block.args[0] ?? '');
 
+/** Every block, parents before children, in file order; a stack rather than recursion, so any depth is fine. */
 function walk(blocks: Block[], visit: (block: Block) => void): void {
-  for (const block of blocks) {
+  const pending = [...blocks].reverse();
+  for (let block = pending.pop(); block; block = pending.pop()) {
     visit(block);
-    walk(block.children, visit);
+    for (let i = block.children.length - 1; i >= 0; i--) pending.push(block.children[i]!);
   }
 }
 

@@ -76,6 +76,9 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+// Far deeper than any real configuration; bounds the recursion of the parser and of every rule.
+const MAX_DEPTH = 100;
+
 /** nginx configuration text to a directive tree that keeps line numbers. */
 export function parseNginx(text: string): Directive[] {
   const tokens = tokenize(text);
@@ -98,6 +101,7 @@ export function parseNginx(text: string): Directive[] {
         position++;
         if (!next.quoted && next.text === ';') break;
         if (!next.quoted && next.text === '{') {
+          if (depth + 1 > MAX_DEPTH) throw new NginxSyntaxError(`blocks nested more than ${MAX_DEPTH} deep`, next.line);
           directive.block = parseBlock(depth + 1);
           break;
         }

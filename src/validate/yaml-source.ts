@@ -1,5 +1,5 @@
 import { locate } from '../config/locate.js';
-import { yamlDocument } from '../config/yaml-lib.js';
+import { firstProblem, toData, yamlDocument } from '../config/yaml-lib.js';
 
 export interface YamlSource {
   data: unknown;
@@ -11,12 +11,9 @@ export interface YamlSource {
 export function readYaml(text: string): YamlSource {
   const { doc, lines } = yamlDocument(text);
   const lineOf = (path: (string | number)[]): number => locate(doc, lines, path, true).line;
-  const error = doc.errors[0];
-  return {
-    data: error ? undefined : doc.toJS(),
-    lineOf,
-    syntaxError: error ? { line: lines.linePos(error.pos[0]).line, message: error.message.split('\n')[0]! } : null,
-  };
+  const read = firstProblem(doc, false) ?? toData(doc);
+  if ('data' in read) return { data: read.data, lineOf, syntaxError: null };
+  return { data: undefined, lineOf, syntaxError: { line: lines.linePos(read.offset).line, message: read.message } };
 }
 
 export const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
