@@ -172,5 +172,6 @@ describe.runIf(haveTools)('apply: two sites on one real Caddy under --root', () 
     expect(last.code).toBe(0);
     expect(readFileSync(join(root, 'etc/caddy/Caddyfile'), 'utf8')).toContain('respond "placeholder"');
     expect([...treeOf(root).keys()].sort()).toEqual(['etc/caddy/Caddyfile', 'var/lib/proxygen/manifest.json']);
+    expect(existsSync(join(root, 'etc/caddy/proxygen'))).toBe(false);
   }, 60_000);
 });

@@ -1,6 +1,6 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { EXIT, UserError } from '../errors.js';
 import { unifiedDiff } from '../io/diff.js';
 import { readIfExists, writeFileAtomic } from '../io/write.js';
@@ -28,6 +28,17 @@ export interface ChangeResult {
   reloaded: string[];
   /** Targets whose reload is left to the operator (no reload command for them here). */
   notReloaded: string[];
+}
+
+/** Directories proxygen made for a site (under a `proxygen/` directory) go when they empty. */
+function removeEmptyDirs(host: HostLayout, path: string): void {
+  for (let dir = dirname(path); dir.includes('/proxygen/') || basename(dir) === 'proxygen'; dir = dirname(dir)) {
+    try {
+      rmdirSync(host.at(dir));
+    } catch {
+      return;
+    }
+  }
 }
 
 const firstLines = (text: string, n = 3) => text.split('\n').filter(Boolean).slice(0, n).join('\n  ');
@@ -123,6 +134,7 @@ export async function applyHostPlan(host: HostLayout, manifest: Manifest, plan: 
     }
     await writeFileAtomic(host.at(manifestFile.path), manifestFile.content, manifestFile.mode);
     commitJournal(state);
+    for (const file of writes) if (file.content === null) removeEmptyDirs(host, file.path);
     return result;
   } catch (error) {
     if (existsSync(join(state, 'journal', 'journal.json'))) await undo(false);
