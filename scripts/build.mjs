@@ -1,6 +1,6 @@
 // One CommonJS bundle of the CLI (dist/proxygen.cjs), templates precompiled. Modules reached only
 // through import() (each command, inquirer, undici, ws) are initialised only when a run needs them.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { hbsPlugins } from './hbs.mjs';
 
@@ -22,7 +22,7 @@ const markPackages = {
   },
 };
 
-const result = await build({
+await build({
   entryPoints: { proxygen: 'src/main.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
@@ -31,10 +31,8 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   minify: true,
-  metafile: true,
   legalComments: 'none',
   logLevel: 'warning',
   define: { __PROXYGEN_VERSION__: JSON.stringify(pkg.version), __PROXYGEN_SNAPSHOT__: JSON.stringify('../fixtures/github-meta-snapshot.json') },
   plugins: [hbsPlugins.esbuild, markPackages],
 });
-await writeFile('dist/meta.json', JSON.stringify(result.metafile));

@@ -213,3 +213,44 @@ describe('check on hostile files', () => {
     oneLine(result, 2, /^proxygen: big\.conf: \d+ bytes; check reads files of at most 4194304 bytes/);
   });
 });
+
+describe('refresh-allowlist under file-system faults (an output folder, not an applied site)', () => {
+  const CONFIG = `${PILOT}targets: [nginx, caddy, ngrok]\n`;
+  const sample = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'github-meta-sample.json'), 'utf8')) as { hooks: string[] };
+  /** A response whose hooks list gained a range, so every allowlist file changes. */
+  const grown = (project: string) => {
+    writeFileSync(join(project, 'meta.json'), JSON.stringify({ hooks: [...sample.hooks, '20.0.0.0/24'] }));
+    return 'meta.json';
+  };
+
+  it('a full disk: exit 3, one line, every list and ngrok.yml exactly as before (no new lists beside an old ngrok.yml)', (context) => {
+    const disk = tmpfs('size=160k');
+    if (!disk) return context.skip();
+    const project = tempProject(`${CONFIG}output: ${disk}/out\n`);
+    expect(cli(['render'], { cwd: project }).code).toBe(0);
+    const before = tree(disk);
+    // Room for the lock and one list, not for all the changed files: the swap itself meets ENOSPC.
+    spawnSync('sh', ['-c', `head -c 8192 /dev/zero > ${disk}/room && head -c 1000000 /dev/zero > ${disk}/filler; rm ${disk}/room`]);
+    const result = cli(['refresh-allowlist', '--source', grown(project)], { cwd: project });
+    rmSync(join(disk, 'filler'));
+    oneLine(result, 3, /ENOSPC: no space left on device/);
+    // The lock's (empty) directory may stay; no file may.
+    const { '/out/.proxygen': lockDir, ...after } = tree(disk);
+    expect(lockDir).toBe('dir');
+    expect(after).toEqual(before);
+  });
+
+  it('a symlink where a backup used to go is never written through', () => {
+    const project = tempProject(CONFIG);
+    expect(cli(['render'], { cwd: project }).code).toBe(0);
+    const victim = join(project, 'victim');
+    writeFileSync(victim, 'precious\n');
+    const list = join(project, 'deploy/proxy/nginx/allowlists/github-hooks.conf');
+    symlinkSync(victim, `${list}.bak`);
+    const result = cli(['refresh-allowlist', '--source', grown(project)], { cwd: project });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(readFileSync(list, 'utf8')).toContain('allow 20.0.0.0/24;');
+  });
+});

@@ -1,4 +1,4 @@
-import { copyFileSync, renameSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sectionsOf } from '../allowlist/validate.js';
 import { EXIT, UserError } from '../errors.js';
@@ -7,7 +7,7 @@ import { acquireLock } from '../io/lock.js';
 import { runTool } from '../io/run.js';
 import { LOCK_FILE, readState, writeState, type State } from '../io/state.js';
 import { validateWithTools } from '../io/validators.js';
-import { readIfExists, writeFileAtomic } from '../io/write.js';
+import { readIfExists, writeFilesAtomic } from '../io/write.js';
 import { fail, fetchLists, refuseSuspicious } from '../io/meta-lists.js';
 import type { GlobalOptions } from '../output.js';
 import { buildPlan } from '../plan/plan.js';
@@ -64,18 +64,16 @@ function diffLists(project: Project, state: State, onDisk: Map<string, string | 
   });
 }
 
+/**
+ * Writes every changed file at once (all or nothing, see writeFilesAtomic); the returned restore
+ * puts back what was there, byte for byte, from memory: no backup file to follow or leave behind.
+ */
 async function swapFiles(outputDir: string, changed: { path: string; content: string; mode: number; previous: string | null }[]): Promise<() => Promise<void>> {
-  for (const file of changed) {
-    const target = join(outputDir, file.path);
-    if (file.previous !== null) copyFileSync(target, `${target}.bak`);
-    await writeFileAtomic(target, file.content, file.mode);
-  }
+  await writeFilesAtomic(outputDir, changed);
   return async () => {
-    for (const file of changed) {
-      const target = join(outputDir, file.path);
-      if (file.previous === null) rmSync(target, { force: true });
-      else renameSync(`${target}.bak`, target);
-    }
+    const previous = changed.filter((file) => file.previous !== null).map((file) => ({ ...file, content: file.previous! }));
+    await writeFilesAtomic(outputDir, previous);
+    for (const file of changed) if (file.previous === null) rmSync(join(outputDir, file.path), { force: true });
   };
 }
 

@@ -47,8 +47,8 @@ export async function acquireLock(path: string, waitMs: number): Promise<() => v
   for (;;) {
     // Written first and hard-linked into place, so a lock file is never seen half-written.
     const mine = `${path}.${process.pid}`;
-    writeFileSync(mine, `${process.pid} ${startTimeOf(process.pid)}\n`);
     try {
+      writeFileSync(mine, `${process.pid} ${startTimeOf(process.pid)}\n`);
       linkSync(mine, path);
       return () => ignoreErrors(() => unlinkSync(path));
     } catch (error) {
