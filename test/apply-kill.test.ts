@@ -2,22 +2,11 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliAsync, tempProject } from './helpers/cli.js';
-import { debianNginxRoot, treeOf } from './helpers/host.js';
+import { debianNginxRoot, seeded, treeOf } from './helpers/host.js';
 import { selfSigned } from './helpers/live.js';
 import { hasTool, standInTool } from './helpers/tools.js';
 
 const haveNginx = hasTool('nginx');
-
-/** A small seeded generator (mulberry32): the same kill points on every run of the suite. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function siteConfig(dir: string, preset: string, domain: string, test: string): string {
   const { cert, key } = selfSigned(dir, domain);
@@ -51,7 +40,11 @@ describe.runIf(haveNginx)('apply killed at random points (SIGKILL) is repaired b
   });
 
   it('30 seeded kills: the next apply completes it, the next uninstall undoes it, byte for byte', async () => {
-    const started = Date.now();
+    // The kills aim between the end of Node's start (timed with --version) and the end of a run.
+    let started = Date.now();
+    expect((await cliAsync(['--version'])).code).toBe(0);
+    const startMs = Date.now() - started;
+    started = Date.now();
     expect((await cliAsync(['apply', '--config', pipelit, '--root', root])).code).toBe(0);
     const fullMs = Date.now() - started;
     after = treeOf(root);
@@ -65,8 +58,7 @@ describe.runIf(haveNginx)('apply killed at random points (SIGKILL) is repaired b
     // the host with it); the next run repeats the command, which must first repair and then finish.
     for (let run = 0; run < 30; run++) {
       const args = run % 2 === 0 ? apply : uninstall;
-      // The first part of a run is Node starting and loading; the kills aim mostly at the rest.
-      const delay = Math.floor(fullMs * (0.2 + 0.8 * random()));
+      const delay = Math.floor(startMs + (fullMs - startMs) * random());
       const killed = cliAsync(args);
       const timer = setTimeout(() => killed.child.kill('SIGKILL'), delay);
       await killed;

@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliAsync, tempProject } from './helpers/cli.js';
-import { debianNginxRoot, nginxArgs, nginxReload, startHostNginx, treeOf } from './helpers/host.js';
+import { debianNginxRoot, nginxArgs, nginxReload, seeded, startHostNginx, treeOf } from './helpers/host.js';
 import { freePort, selfSigned, type Proxy } from './helpers/live.js';
 import { startMetaServer } from './helpers/meta-server.js';
 import { FIXTURES } from './helpers/project.js';
-import { hasTool } from './helpers/tools.js';
+import { hasTool, standInTool } from './helpers/tools.js';
 
 const haveNginx = hasTool('nginx');
 const sample = JSON.parse(readFileSync(join(FIXTURES, 'github-meta-sample.json'), 'utf8')) as Record<string, string[]>;
@@ -20,9 +21,9 @@ describe.runIf(haveNginx)('refresh-allowlist on an applied site: the live files,
   let config: string;
   let server: Awaited<ReturnType<typeof startMetaServer>>;
   let hooks = sample.hooks!;
-  const writeConfig = (reload: string) => {
+  const writeConfig = (reload: string, test?: string) => {
     const { cert, key } = { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
-    writeFileSync(config, `preset: pilot\ndomain: pilot.example.com\nports: { http: ${ports.http}, https: ${ports.https} }\ntls: { mode: files, cert: ${cert}, key: ${key} }\ntargets: [nginx]\ninstall: { nginx: { reload: ${reload} } }\n`);
+    writeFileSync(config, `preset: pilot\ndomain: pilot.example.com\nports: { http: ${ports.http}, https: ${ports.https} }\ntls: { mode: files, cert: ${cert}, key: ${key} }\ntargets: [nginx]\ninstall: { nginx: { reload: ${reload}${test ? `, test: ${test}` : ''} } }\n`);
   };
   const ports = { http: 0, https: 0 };
   const refresh = (extra: string[] = []) => cliAsync(['refresh-allowlist', '--config', config, '--root', root, '--source', server.url, ...extra], { env: { PROXYGEN_BACKOFF_MS: '10', PATH: '/usr/bin:/bin' } });
@@ -99,17 +100,40 @@ describe.runIf(haveNginx)('refresh-allowlist on an applied site: the live files,
     expect(treeOf(root)).toEqual(before);
   }, 30_000);
 
-  it('killed at random points, the next run leaves the live list validated and current', async () => {
-    for (let run = 0; run < 8; run++) {
+  it('killed at 15 seeded points, the next run leaves the live list validated, reloaded and recorded', async () => {
+    // Real nginx -t after a pause, so the kills land inside the change often (see apply-kill).
+    const nginx = execFileSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).trim();
+    const slow = standInTool('nginx-test', `sleep 0.15\nexec ${nginx} ${nginxArgs(root).join(' ')} -t -q\n`);
+    writeConfig(nginxReload(root), slow);
+    let started = Date.now();
+    expect((await cliAsync(['--version'])).code).toBe(0);
+    const startMs = Date.now() - started;
+    started = Date.now();
+    hooks = [...sample.hooks!, '23.1.0.0/24'];
+    const first = await refresh();
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const fullMs = Date.now() - started;
+    const random = seeded(20);
+    let interrupted = 0;
+    for (let run = 0; run < 15; run++) {
       hooks = [...sample.hooks!, `23.0.${run}.0/24`];
       const killed = refresh();
-      const timer = setTimeout(() => killed.child.kill('SIGKILL'), 150 + run * 40);
+      const timer = setTimeout(() => killed.child.kill('SIGKILL'), Math.floor(startMs + (fullMs - startMs) * random()));
       await killed;
       clearTimeout(timer);
+      if (existsSync(join(root, 'var/lib/proxygen/journal/journal.json'))) interrupted++;
       const next = await refresh();
+      expect(next.stderr).toMatch(/^(proxygen: repaired: "refresh-allowlist pilot\.example\.com" was interrupted; its \d+ files were put back as they were\n)?$/);
       expect(next.code).toBe(0);
       expect(existsSync(join(root, 'var/lib/proxygen/journal'))).toBe(false);
       expect(served()).toContain(`allow 23.0.${run}.0/24;`);
+      const manifest = JSON.parse(readFileSync(join(root, 'var/lib/proxygen/manifest.json'), 'utf8')) as { files: Record<string, string> };
+      const live = readFileSync(listFile(), 'utf8');
+      expect(manifest.files['/etc/nginx/proxygen/pilot.example.com/allowlists/github-hooks.conf']).toBe(createHash('sha256').update(live).digest('hex'));
     }
-  }, 60_000);
+    console.log(`refresh-kill: a full refresh took ${fullMs} ms; ${interrupted} of 15 kills left a change half-done, every one repaired`);
+    rmSync(dirname(slow), { recursive: true, force: true });
+    expect(interrupted).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -48,3 +48,14 @@ export function treeOf(root: string, skip = /^(run|tmp|home|var\/lib\/proxygen\/
   }
   return tree;
 }
+
+/** A small seeded generator (mulberry32): the same kill points on every run of the suite. */
+export function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
