@@ -2,7 +2,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliAsync, tempProject } from './helpers/cli.js';
-import { debianNginxRoot, seeded, treeOf } from './helpers/host.js';
+import { debianNginxRoot, killAt, seeded, treeOf } from './helpers/host.js';
 import { selfSigned } from './helpers/live.js';
 import { hasTool, standInTool } from './helpers/tools.js';
 
@@ -58,11 +58,14 @@ describe.runIf(haveNginx)('apply killed at random points (SIGKILL) is repaired b
     // the host with it); the next run repeats the command, which must first repair and then finish.
     for (let run = 0; run < 30; run++) {
       const args = run % 2 === 0 ? apply : uninstall;
-      const delay = Math.floor(startMs + (fullMs - startMs) * random());
+      // Every other pair of runs is killed at a time after Node's start, the rest while the
+      // change is in progress (after the journal appears): both kinds of kill, on both commands.
+      const afterJournal = Math.floor(run / 2) % 2 === 1;
+      const delay = Math.floor(afterJournal ? 250 * random() : startMs + (fullMs - startMs) * random());
       const killed = cliAsync(args);
-      const timer = setTimeout(() => killed.child.kill('SIGKILL'), delay);
+      const stop = killAt(killed.child, root, delay, afterJournal);
       await killed;
-      clearTimeout(timer);
+      stop();
       if (existsSync(join(root, 'var/lib/proxygen/journal/journal.json'))) interrupted++;
       const next = await cliAsync(args);
       const what = run % 2 === 0 ? 'apply' : 'uninstall';

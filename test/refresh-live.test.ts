@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliAsync, tempProject } from './helpers/cli.js';
-import { debianNginxRoot, nginxArgs, nginxReload, seeded, startHostNginx, treeOf } from './helpers/host.js';
+import { debianNginxRoot, killAt, nginxArgs, nginxReload, seeded, startHostNginx, treeOf } from './helpers/host.js';
 import { freePort, selfSigned, type Proxy } from './helpers/live.js';
 import { startMetaServer } from './helpers/meta-server.js';
 import { FIXTURES } from './helpers/project.js';
@@ -118,10 +118,11 @@ describe.runIf(haveNginx)('refresh-allowlist on an applied site: the live files,
     let interrupted = 0;
     for (let run = 0; run < 15; run++) {
       hooks = [...sample.hooks!, `23.0.${run}.0/24`];
+      const afterJournal = run % 2 === 1;
       const killed = refresh();
-      const timer = setTimeout(() => killed.child.kill('SIGKILL'), Math.floor(startMs + (fullMs - startMs) * random()));
+      const stop = killAt(killed.child, root, Math.floor(afterJournal ? 250 * random() : startMs + (fullMs - startMs) * random()), afterJournal);
       await killed;
-      clearTimeout(timer);
+      stop();
       if (existsSync(join(root, 'var/lib/proxygen/journal/journal.json'))) interrupted++;
       const next = await refresh();
       expect(next.stderr).toMatch(/^(proxygen: repaired: "refresh-allowlist pilot\.example\.com" was interrupted; its \d+ files were put back as they were\n)?$/);

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { supervise, type Proxy } from './live.js';
@@ -58,4 +59,17 @@ export function seeded(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Kills the run with SIGKILL either `delayMs` after it started, or, with `afterJournal`, that
+ * long after its journal appeared under `root` (so the kill lands inside the change).
+ */
+export function killAt(child: ChildProcess, root: string, delayMs: number, afterJournal: boolean): () => void {
+  const kill = () => child.kill('SIGKILL');
+  let timer = setTimeout(afterJournal ? watch : kill, afterJournal ? 0 : delayMs);
+  function watch() {
+    timer = existsSync(join(root, 'var/lib/proxygen/journal/journal.json')) ? setTimeout(kill, delayMs) : setTimeout(watch, 2);
+  }
+  return () => clearTimeout(timer);
 }
