@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 require("node:module").enableCompileCache?.();
-require("../dist/proxygen.cjs");
+import("../dist/proxygen.mjs");

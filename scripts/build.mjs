@@ -1,5 +1,5 @@
-// One CommonJS bundle of the CLI (dist/proxygen.cjs), templates precompiled. Modules reached only
-// through import() (each command, inquirer, undici, ws) are initialised only when a run needs them.
+// The CLI as ES modules (dist/proxygen.mjs), templates precompiled, split where it imports lazily:
+// each command, inquirer, undici and ws are in files of their own, read only by a run that needs them.
 import { readFile, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { hbsPlugins } from './hbs.mjs';
@@ -25,9 +25,12 @@ const markPackages = {
 await build({
   entryPoints: { proxygen: 'src/main.ts' },
   outdir: 'dist',
-  outExtension: { '.js': '.cjs' },
+  outExtension: { '.js': '.mjs' },
   bundle: true,
-  format: 'cjs',
+  format: 'esm',
+  splitting: true,
+  // CommonJS dependencies (commander, handlebars, ...) call require for Node's own modules.
+  banner: { js: "import { createRequire as __proxygenRequire } from 'node:module'; const require = __proxygenRequire(import.meta.url);" },
   platform: 'node',
   target: 'node20',
   minify: true,

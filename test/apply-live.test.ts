@@ -161,6 +161,9 @@ describe.runIf(haveTools)('apply: two sites on one real Caddy under --root', () 
     const main = readFileSync(join(root, 'etc/caddy/Caddyfile'), 'utf8');
     expect(main.match(/^\{$/gm)).toHaveLength(1);
     expect(main).toContain('import proxygen/*.caddy\n');
+    // The blocks refusing other Hosts are in the main file once, not in each site's file.
+    expect(main.match(/^http:\/\/ \{$/gm)).toHaveLength(1);
+    expect(readFileSync(join(root, 'etc/caddy/proxygen/pipelit.example.com.caddy'), 'utf8')).not.toMatch(/^https?:\/\/ \{$/m);
     for (const site of sites) expect(await failedChecks(site, ports.https)).toEqual([]);
   }, 60_000);
 

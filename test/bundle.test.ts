@@ -39,8 +39,11 @@ const LAZY = ['undici', 'ws', '@inquirer/core', '@inquirer/prompts', 'fast-check
 const PILOT = 'preset: pilot\ndomain: pilot.example.com\n';
 
 describe('the built CLI', () => {
-  it('is one bundle and no code cache of our own (Node keeps its own where it has one)', () => {
-    expect(readdirSync(DIST).sort()).toEqual(['proxygen.cjs']);
+  it('is an ES module bundle split where commands are imported, and no code cache of our own', () => {
+    const files = readdirSync(DIST);
+    expect(files).toContain('proxygen.mjs');
+    expect(files.filter((name) => !name.endsWith('.mjs'))).toEqual([]);
+    for (const command of ['render', 'check', 'refresh-allowlist', 'verify', 'init']) expect(files.some((name) => name.startsWith(`${command}-`)), command).toBe(true);
   });
 
   it("an install of package.json's files alone renders a preset with an allowlist from the bundled snapshot", () => {

@@ -81,6 +81,11 @@ describe.runIf(haveTools).each(SCENARIOS)('verify against real servers: $preset'
     const report = JSON.parse(result.stdout) as { checks: { name: string; ok: boolean; detail: string }[]; summary: { failed: number } };
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(result.code).toBe(0);
+    expect(report.checks.filter((c) => /^(host|target)/.test(c.name)).map((c) => `${c.name}: ${c.detail}`)).toEqual([
+      'host: another name refused: Host proxygen-verify.invalid -> 421',
+      'host on http: no redirect elsewhere: Host proxygen-verify.invalid -> 421',
+      'target: backslash refused: /proxygen-verify/..%5Cx -> 400',
+    ]);
     const websocket = report.checks.find((c) => c.name.startsWith('websocket '))!.detail;
     if (scenario.refuse) expect(websocket).toMatch(/^101 in \d+(\.\d)? ms; the app then closed with 1008 \(it wants credentials\), so no round trip was measured$/);
     else expect(websocket).toMatch(/^101 in \d+(\.\d)? ms, ping \d+(\.\d)? ms, echo \d+(\.\d)? ms$/);
@@ -168,6 +173,15 @@ describe.runIf(haveTools)('verify names what a broken proxy gets wrong', () => {
       expect(failedChecks(result.stdout)).toEqual([
         { name: 'websocket /ws', ok: false, skipped: false, ms: expect.any(Number), detail: '101 missing: answered 426 instead of 101', fix: 'the proxy does not forward Upgrade/Connection - see nginx location = /ws' },
       ]);
+    });
+  }, 30_000);
+
+  it('no Host check and no target check: verify names both (issue 20)', async () => {
+    const unguarded = (site: string) => site.replace(/\n    if \(\$host [^\n]*\n[^\n]*\n    \}/g, '').replace(/\n    if \(\$request_uri [^\n]*\n[^\n]*\n    \}/g, '');
+    await withSite('nginx', { edit: unguarded }, async (site) => {
+      const result = await verify(site, ['--json']);
+      expect(result.code).toBe(1);
+      expect(failedChecks(result.stdout).map((c) => `${c.name}: ${c.detail}`)).toEqual(['host: another name refused: Host proxygen-verify.invalid answered 404', 'target: backslash refused: /proxygen-verify/..%5Cx -> 404, expected 400']);
     });
   }, 30_000);
 

@@ -5,6 +5,8 @@ import type { Finding } from '../lint/finding.js';
 import type { OutputFile } from '../targets/index.js';
 
 const isAllowlist = (path: string) => path.includes('/allowlists/');
+// nginx: `allow` lines, or `set_real_ip_from` ones for a list trusted_proxies names; Caddy: remote_ip.
+const LINE_FORMS: [suffix: string, form: RegExp][] = [['.realip.conf', /^set_real_ip_from (\S+);$/], ['.conf', /^allow (\S+);$/], ['.caddy', /^remote_ip (.+)$/]];
 const IGNORED = (path: string) => path.startsWith('.proxygen/') || path.endsWith('.bak') || /(^|\/)\.[^/]+\.tmp$/.test(path);
 
 /** Allowlists belong to refresh-allowlist: checked for form, never against a fresh render. */
@@ -13,7 +15,8 @@ function allowlistForm(path: string, text: string): string | null {
   for (const line of text.split('\n')) {
     const trimmed = line.trim();
     if (!trimmed || trimmed.startsWith('#')) continue;
-    const words = path.endsWith('.conf') ? /^allow (\S+);$/.exec(trimmed)?.slice(1) : /^remote_ip (.+)$/.exec(trimmed)?.[1]!.split(/\s+/);
+    const form = LINE_FORMS.find(([suffix]) => path.endsWith(suffix))![1];
+    const words = form.exec(trimmed)?.[1]!.split(/\s+/);
     if (!words) return `unexpected line "${trimmed.slice(0, 60)}"`;
     entries.push(...words);
   }

@@ -48,6 +48,18 @@ function zodIssues(issues: z.core.$ZodIssue[], raw: unknown): ConfigIssue[] {
   });
 }
 
+/**
+ * Keys `__proto__` anywhere in the file: zod's records skip them without a word, so a network
+ * so named would vanish. Refused like any other bad name.
+ */
+function prototypeKeys(node: unknown, path: KeyPath = []): ConfigIssue[] {
+  if (node === null || typeof node !== 'object') return [];
+  return Object.keys(node).flatMap((key) => {
+    const at = [...path, Array.isArray(node) ? Number(key) : key];
+    return key === '__proto__' ? [{ path: at, message: '"__proto__" is not allowed as a key', atKey: true }] : prototypeKeys((node as Record<string, unknown>)[key], at);
+  });
+}
+
 const YAML_HINT = 'fix the YAML syntax (indent with spaces, quote values with ":" or "#")';
 
 function yamlError(source: ConfigSource, problem: YamlProblem): UserError {
@@ -69,6 +81,8 @@ export function parseConfigText(file: string, text: string): { source: ConfigSou
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new UserError(`${file}:1:1 (top level): expected a mapping of keys such as "preset:" and "domain:"`, 'start from `proxygen init` or the README example');
   }
+  const hostileKeys = prototypeKeys(raw);
+  if (hostileKeys.length > 0) throw configError(source, hostileKeys);
   const parsed = configFileSchema.safeParse(raw);
   if (!parsed.success) throw configError(source, zodIssues(parsed.error.issues, raw));
   return { source, config: parsed.data };

@@ -5,7 +5,7 @@ import { configError, type ConfigIssue, type ConfigSource } from './load.js';
 import type { KeyPath } from './locate.js';
 import type { Install } from './install-schema.js';
 import { splitListen } from './values.js';
-import { TARGET_NAMES, type ConfigFile, type PresetName, type RouteInput, type TargetName } from './schema.js';
+import { isSetName, TARGET_NAMES, type ConfigFile, type PresetName, type RouteInput, type TargetName } from './schema.js';
 
 /** A route after presets are applied, with where it came from for error messages. */
 export interface SourcedRoute extends RouteInput {
@@ -16,7 +16,7 @@ export interface Config {
   preset: PresetName;
   domain: string;
   upstream: string;
-  ports: { http: number; https: number };
+  ports: { http: number; https: number; tunnel: number };
   /** The address each listener is bound to (`ports: { https: 127.0.0.1:8443 }`), null for all. */
   bind: { http: string | null; https: string | null };
   tls: { mode: 'acme' | 'files' | 'off'; email?: string; cert?: string; key?: string; profile: 'modern' | 'intermediate'; hsts: boolean };
@@ -25,8 +25,9 @@ export interface Config {
   networks: Record<string, string[]>;
   allowlists: NonNullable<ConfigFile['allowlists']>;
   routes: SourcedRoute[];
-  tunnel: { provider: 'cloudflare' | 'ngrok' | 'none'; cloudflare: { tunnel: string; credentials_file: string }; ngrok: { version: 2 | 3; domain: string } };
+  tunnel: { provider: 'cloudflare' | 'ngrok' | 'none'; via: 'proxy' | 'app'; from: string[]; cloudflare: { tunnel: string; credentials_file: string }; ngrok: { version: 2 | 3; domain: string } };
   firewall?: { allow: number[]; deny: number[] };
+  trusted_proxies?: NonNullable<ConfigFile['trusted_proxies']>;
   targets: TargetName[];
   output: string;
   reload_command?: string;
@@ -86,13 +87,14 @@ export function resolveConfig(file: ConfigFile, source: ConfigSource): Config {
   if (!upstream) issues.push({ path: ['upstream'], message: 'missing: set upstream (e.g. http://127.0.0.1:8080) or choose a preset' });
   const tlsIn = { ...preset.tls, ...file.tls };
   const tunnelName = file.tunnel?.cloudflare?.tunnel ?? firstLabel(file.domain);
-  const given = { http: 80, https: 443, ...preset.ports, ...file.ports };
+  const given = { http: 80, https: 443, tunnel: 8088, ...preset.ports, ...file.ports };
   const listens = { http: listenOf(given.http), https: listenOf(given.https) };
+  const targets = file.targets ?? [...TARGET_NAMES];
   const config: Config = {
     preset: presetName,
     domain: file.domain,
     upstream: upstream ?? 'http://127.0.0.1:1',
-    ports: { http: listens.http.port, https: listens.https.port },
+    ports: { http: listens.http.port, https: listens.https.port, tunnel: given.tunnel },
     bind: { http: listens.http.address, https: listens.https.address },
     tls: { mode: 'acme', profile: 'intermediate', hsts: true, ...tlsIn },
     headers: { security: true, ...preset.headers, ...file.headers },
@@ -102,11 +104,14 @@ export function resolveConfig(file: ConfigFile, source: ConfigSource): Config {
     routes: mergeRoutes(preset.routes ?? [], file.routes),
     tunnel: {
       provider: file.tunnel?.provider ?? 'none',
+      via: file.tunnel?.via ?? (targets.some((t) => t === 'nginx' || t === 'caddy') ? 'proxy' : 'app'),
+      from: file.tunnel?.from ?? ['127.0.0.1/32', '::1/128'],
       cloudflare: { tunnel: tunnelName, credentials_file: file.tunnel?.cloudflare?.credentials_file ?? `/etc/cloudflared/${tunnelName}.json` },
       ngrok: { version: file.tunnel?.ngrok?.version ?? 3, domain: file.tunnel?.ngrok?.domain ?? file.domain },
     },
     firewall: firewallFor(file, preset, upstream, listens, { ...preset.tls, ...file.tls }.mode !== 'off'),
-    targets: file.targets ?? [...TARGET_NAMES],
+    trusted_proxies: file.trusted_proxies,
+    targets,
     output: file.output ?? 'deploy/proxy',
     reload_command: file.reload_command,
     nginx: { version: '1.22', ipv6: true, allowlist_dir: 'proxygen/allowlists', ...file.nginx },
@@ -133,7 +138,7 @@ function crossFieldIssues(config: Config, file: ConfigFile): ConfigIssue[] {
     issues.push({ path: ['ports'], message: 'Caddy binds one address for all its ports: give ports.http and ports.https the same address, or none' });
   }
   for (const name of Object.keys(config.networks)) {
-    if (name in config.allowlists) issues.push({ path: ['allowlists', name], message: `"${name}" is also a network; names must be unique across networks and allowlists` });
+    if (Object.hasOwn(config.allowlists, name)) issues.push({ path: ['allowlists', name], message: `"${name}" is also a network; names must be unique across networks and allowlists` });
   }
   const seen = new Map<string, KeyPath | null>();
   config.routes.forEach((route) => {
@@ -142,7 +147,7 @@ function crossFieldIssues(config: Config, file: ConfigFile): ConfigIssue[] {
       seen.set(key, route.at);
     }
     (route.allow ?? []).forEach((name, index) => {
-      if (!(name in config.networks) && !(name in config.allowlists)) {
+      if (!Object.hasOwn(config.networks, name) && !Object.hasOwn(config.allowlists, name)) {
         const known = [...Object.keys(config.networks), ...Object.keys(config.allowlists)].join(', ') || 'none defined';
         issues.push({ path: route.at ? [...route.at, 'allow', index] : ['preset'], message: `unknown set "${name}"; define it under networks: or allowlists: (known: ${known})` });
       }
@@ -151,6 +156,23 @@ function crossFieldIssues(config: Config, file: ConfigFile): ConfigIssue[] {
       issues.push({ path: route.at ? [...route.at, 'burst'] : ['preset'], message: 'burst needs rate on the same route (e.g. rate: 10/s)' });
     }
   });
+  if (file.tunnel?.via === 'proxy' && !config.targets.some((t) => t === 'nginx' || t === 'caddy')) {
+    issues.push({ path: ['tunnel', 'via'], message: 'tunnel.via proxy needs nginx or caddy in targets' });
+  }
+  for (const port of ['http', 'https'] as const) {
+    if (config.tunnel.provider !== 'none' && config.tunnel.via === 'proxy' && config.ports.tunnel === config.ports[port]) {
+      issues.push({ path: ['ports', 'tunnel'], message: `ports.tunnel must differ from ports.${port}` });
+    }
+  }
+  (config.trusted_proxies?.from ?? []).forEach((entry, index) => {
+    if (isSetName(entry) && !Object.hasOwn(config.networks, entry) && !Object.hasOwn(config.allowlists, entry)) {
+      issues.push({ path: ['trusted_proxies', 'from', index], message: `unknown set "${entry}"; define it under networks: or allowlists:` });
+    }
+  });
+  const tunnelHeader = config.tunnel.provider === 'cloudflare' ? 'CF-Connecting-IP' : 'X-Forwarded-For';
+  if (config.trusted_proxies && config.tunnel.provider !== 'none' && config.tunnel.via === 'proxy' && config.trusted_proxies.header !== tunnelHeader) {
+    issues.push({ path: ['trusted_proxies', 'header'], message: `the tunnel delivers the visitor's address in ${tunnelHeader}, and nginx reads one header per site; use ${tunnelHeader} here or tunnel.via: app` });
+  }
   if (file.tunnel?.provider === 'none' && file.targets?.some((t) => t === 'cloudflared' || t === 'ngrok')) {
     issues.push({ path: ['targets'], message: 'tunnel.provider is none but a tunnel target is listed; drop it from targets or set tunnel.provider' });
   }

@@ -53,6 +53,31 @@ const tunnel = z.strictObject({
   ngrok: described(opt(z.strictObject({ version: opt(z.union([z.literal(2), z.literal(3)])), domain: opt(v.hostName) })), {
     description: 'the authtoken is never written; the agent reads NGROK_AUTHTOKEN',
   }),
+  via: described(opt(z.enum(['proxy', 'app'])), {
+    description: "where the tunnel delivers: the proxy's loopback listener (ports.tunnel; default when nginx or caddy is a target), or straight to the upstream",
+  }),
+  from: described(opt(z.array(v.cidr).check(z.minLength(1), z.maxLength(16))), {
+    description: "addresses the tunnel agent connects from (default loopback); only from these is the visitor's address read from the tunnel's header",
+  }),
+});
+
+const NAME = /^[a-z][a-z0-9-]{0,39}$/;
+export const isSetName = (entry: string) => NAME.test(entry);
+
+/** A name (of networks: or allowlists:) or a CIDR; a name never contains ":" or starts with a digit. */
+function cidrOrName(value: string, ctx: z.core.$RefinementCtx<string>): void {
+  if (NAME.test(value)) return;
+  const result = v.cidr.safeParse(value);
+  if (!result.success) ctx.addIssue({ code: 'custom', message: `${result.error.issues[0]!.message} (or a name from networks: or allowlists:)` });
+}
+
+export const CLIENT_ADDRESS_HEADER_NAMES = ['CF-Connecting-IP', 'X-Forwarded-For', 'X-Real-IP', 'True-Client-IP'] as const;
+
+const trustedProxies = z.strictObject({
+  from: described(z.array(z.string().check(z.superRefine(cidrOrName))).check(z.minLength(1), z.maxLength(256)), {
+    description: 'CIDRs, or names under networks: or allowlists:, of the CDN or load balancer in front',
+  }),
+  header: described(z.enum(CLIENT_ADDRESS_HEADER_NAMES), { description: "where those proxies put the client's address" }),
 });
 
 // No `..`: a relative directory stays inside the project (or nginx's prefix); an absolute one is
@@ -73,7 +98,7 @@ export const configFileSchema = z
     preset: opt(z.enum(PRESET_NAMES)),
     domain: v.hostName,
     upstream: opt(v.upstreamUrl),
-    ports: described(opt(z.strictObject({ http: opt(v.listen), https: opt(v.listen) })), { description: 'where nginx/Caddy listen: a port, or an address and port to listen on that address alone' }),
+    ports: described(opt(z.strictObject({ http: opt(v.listen), https: opt(v.listen), tunnel: described(opt(v.port), { description: 'loopback port the proxy listens on for the tunnel (tunnel.via: proxy); default 8088' }) })), { description: 'where nginx/Caddy listen: a port, or an address and port to listen on that address alone' }),
     tls: opt(tls),
     headers: opt(z.strictObject({ security: opt(z.boolean()) })),
     limits: opt(z.strictObject({ body: opt(v.size), rate_status: opt(z.int().check(z.minimum(400), z.maximum(599))) })),
@@ -81,6 +106,7 @@ export const configFileSchema = z
     allowlists: opt(z.record(v.name, allowlist)),
     routes: opt(z.array(route).check(z.maxLength(20000))),
     tunnel: opt(tunnel),
+    trusted_proxies: described(opt(trustedProxies), { description: "the client's address is read from header only when the connection comes from one of these" }),
     firewall: described(opt(z.strictObject({ allow: opt(z.array(v.port)), deny: opt(z.array(v.port)) })), {
       description: 'render firewall/ufw.sh: allow these ports, deny direct access to these',
     }),

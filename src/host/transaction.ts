@@ -41,7 +41,12 @@ function removeEmptyDirs(host: HostLayout, path: string): void {
   }
 }
 
-const firstLines = (text: string, n = 3) => text.split('\n').filter(Boolean).slice(0, n).join('\n  ');
+/** The lines of a tool's output that say what went wrong (Caddy logs info and warnings first). */
+function firstLines(text: string, n = 3): string {
+  const lines = text.split('\n').filter(Boolean);
+  const errors = lines.filter((line) => /error|emerg|invalid|fail/i.test(line) && !/"level":"(info|warn|debug)"/.test(line));
+  return (errors.length ? errors : lines).slice(0, n).join('\n  ');
+}
 
 /** Is something answering on the port? A reload that left the proxy down is a failed reload. */
 function answers(where: string, deadline: number): Promise<boolean> {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Config } from '../config/resolve.js';
 import { mergeCidrs } from '../plan/cidr.js';
 import { readState } from './state.js';
@@ -12,7 +11,7 @@ interface Snapshot {
 // The snapshot ships as a file of the package (package.json "files"). __PROXYGEN_SNAPSHOT__ is its
 // path relative to the directory of the code that reads it (dist/ once built, src/io/ in tests).
 function loadSnapshot(): Snapshot {
-  return JSON.parse(readFileSync(resolve(__dirname, __PROXYGEN_SNAPSHOT__), 'utf8')) as Snapshot;
+  return JSON.parse(readFileSync(new URL(__PROXYGEN_SNAPSHOT__, import.meta.url), 'utf8')) as Snapshot;
 }
 
 /** Allowlist contents for render: the last refresh's if there is one, else the bundled snapshot. */

@@ -54,6 +54,15 @@ export function compareSpecificity(a: Match, b: Match): number {
 // backslash keeps the regex free of escapes in YAML, CEL and nginx strings alike.
 const escapeRegex = (text: string) => text.replaceAll('.', '[.]');
 
+/**
+ * Spellings that a server or an app may read as the exact path: any case, and the path followed
+ * by anything that is not a path-name character (`/`, `.`, `;x=1`, a decoded `%2F` or `%20`).
+ * PCRE and RE2 alike; the servers apply it to the decoded, normalised path.
+ */
+export function exactVariantsRegex(match: Match): string {
+  return `^${escapeRegex(match.path)}([^A-Za-z0-9_~-]|$)`;
+}
+
 /** An anchored regular expression (PCRE and RE2 alike) equivalent to the match. */
 export function matchRegex(match: Match): string {
   const body = escapeRegex(match.path).replaceAll('*', '[^/]*');

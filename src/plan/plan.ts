@@ -1,8 +1,9 @@
 import { routePaths, type Config } from '../config/resolve.js';
+import { isSetName } from '../config/schema.js';
 import { durationSeconds, sizeBytes } from '../config/values.js';
 import { canonicalCidr } from './cidr.js';
 import { versionAtLeast } from './version.js';
-import { classify, compareSpecificity, matchRegex, type Match } from './match.js';
+import { classify, compareSpecificity, exactVariantsRegex, matchRegex, type Match } from './match.js';
 
 export interface Access {
   /** Static CIDRs from `networks`, canonical. */
@@ -23,12 +24,35 @@ export interface PlanRoute {
   access?: Access;
   /** Reachable only from `networks` (private ranges): a tunnel must not deliver it at all. */
   internalOnly: boolean;
+  /** A guarded exact path's other spellings (case-insensitive regex): they get the same guard. */
+  variants?: string;
 }
 
 export interface Allowlist {
   name: string;
   sections: string[];
   cidrs: string[];
+}
+
+/** The proxy's listener for the tunnel (tunnel.via: proxy), and whom it trusts for the visitor's address. */
+export interface TunnelIn {
+  port: number;
+  /** Canonical CIDRs the tunnel agent connects from. */
+  from: string[];
+  /** Where the agent puts the visitor's address. */
+  header: 'CF-Connecting-IP' | 'X-Forwarded-For';
+  /** Where the tunnel delivers: the proxy's loopback listener. */
+  url: string;
+  /** Host names the tunnel passes on besides the domain (ngrok keeps its public host name). */
+  hosts: string[];
+}
+
+/** Whom the proxy believes about the client's address (trusted_proxies), resolved. */
+export interface Trusted {
+  cidrs: string[];
+  /** Allowlists whose current lists are trusted (files refresh-allowlist keeps). */
+  allowlists: string[];
+  header: string;
 }
 
 export interface Plan {
@@ -46,6 +70,8 @@ export interface Plan {
   routes: PlanRoute[];
   allowlists: Allowlist[];
   tunnel: Config['tunnel'];
+  tunnelIn: TunnelIn | null;
+  trusted: Trusted | null;
   firewall?: Config['firewall'];
   nginx: Config['nginx'] & { http2Directive: boolean };
   caddy: Config['caddy'];
@@ -58,6 +84,12 @@ const SECURITY_HEADERS = [
 ];
 
 export const HSTS_VALUE = 'max-age=63072000';
+
+/**
+ * Headers that name a client address (or how it came in) which only a trusted hop may set: the
+ * proxy removes what a client sent and sets X-Real-IP, X-Forwarded-For/-Proto/-Host itself.
+ */
+export const CLIENT_ADDRESS_HEADERS = ['Forwarded', 'CF-Connecting-IP', 'True-Client-IP', 'X-Client-IP', 'X-Forwarded-Port', 'X-Forwarded-Server', 'X-Forwarded-Prefix', 'X-Forwarded-Ssl'];
 
 function slugOf(text: string): string {
   return text.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toLowerCase();
@@ -96,6 +128,14 @@ function uniqueIds(matches: Match[]): string[] {
   });
 }
 
+function trustedOf(spec: NonNullable<Config['trusted_proxies']>, networks: Record<string, string[]>, allowlists: Config['allowlists']): Trusted {
+  return {
+    cidrs: [...new Set(spec.from.flatMap((entry) => (!isSetName(entry) ? [canonicalCidr(entry)] : Object.hasOwn(networks, entry) ? networks[entry]! : [])))],
+    allowlists: spec.from.filter((entry) => isSetName(entry) && Object.hasOwn(allowlists, entry)),
+    header: spec.header,
+  };
+}
+
 /** Data in, data out: allowlist contents come from the caller (snapshot or last refresh). */
 export function buildPlan(config: Config, source: string, allowlistCidrs: Record<string, string[]>): Plan {
   const networks = Object.fromEntries(Object.entries(config.networks).map(([name, list]) => [name, list.map(canonicalCidr)]));
@@ -116,11 +156,12 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
       access: names.length
         ? {
             names,
-            cidrs: [...new Set(names.flatMap((name) => networks[name] ?? []))],
-            allowlists: names.filter((name) => name in config.allowlists),
+            cidrs: [...new Set(names.flatMap((name) => (Object.hasOwn(networks, name) ? networks[name]! : [])))],
+            allowlists: names.filter((name) => Object.hasOwn(config.allowlists, name)),
           }
         : undefined,
-      internalOnly: names.length > 0 && names.every((name) => name in networks),
+      internalOnly: names.length > 0 && names.every((name) => Object.hasOwn(networks, name)),
+      variants: names.length > 0 && match.kind === 'exact' ? exactVariantsRegex(match) : undefined,
     };
   });
   const [scheme, hostPort] = config.upstream.split('://') as ['http' | 'https', string];
@@ -140,6 +181,17 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
     routes,
     allowlists: Object.entries(config.allowlists).map(([name, spec]) => ({ name, sections: spec.sections, cidrs: allowlistCidrs[name] ?? [] })),
     tunnel: config.tunnel,
+    tunnelIn:
+      config.tunnel.provider !== 'none' && config.tunnel.via === 'proxy'
+        ? {
+            port: config.ports.tunnel,
+            from: config.tunnel.from.map(canonicalCidr),
+            header: config.tunnel.provider === 'cloudflare' ? 'CF-Connecting-IP' : 'X-Forwarded-For',
+            url: `http://127.0.0.1:${config.ports.tunnel}`,
+            hosts: config.tunnel.provider === 'ngrok' && config.tunnel.ngrok.domain !== config.domain ? [config.tunnel.ngrok.domain] : [],
+          }
+        : null,
+    trusted: config.trusted_proxies ? trustedOf(config.trusted_proxies, networks, config.allowlists) : null,
     firewall: config.firewall,
     nginx: { ...config.nginx, http2Directive: versionAtLeast(config.nginx.version, [1, 25, 1]) },
     caddy: config.caddy,

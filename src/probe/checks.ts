@@ -9,6 +9,7 @@ import type { Target } from './target.js';
 import { ms, seconds } from './units.js';
 import { UPGRADE_FIX, websocketProbe } from './websocket-probe.js';
 import { probeConnections } from './connections.js';
+import { policyProbes } from './policy-checks.js';
 
 export interface Outcome {
   ok: boolean;
@@ -139,6 +140,7 @@ export const PROBES: { family: string; make: (ctx: ProbeContext, sampled: Sample
     family: 'headers',
     make: (ctx, sampled) => (ctx.plan.headers.length ? [securityHeaders(ctx, '/'), ...sampled.filter(({ route, path }) => !route.websocket && !route.access && path !== '/').map(({ route, path }) => securityHeaders(ctx, path, route))] : []),
   },
+  { family: 'policy', make: (ctx) => policyProbes(ctx) },
   { family: 'websocket', make: (ctx, sampled) => sampled.filter((s) => s.route.websocket).map(({ route, path }) => websocketProbe(ctx, route, path)) },
   { family: 'refused', make: (ctx, sampled) => sampled.filter((s) => s.route.access).map(({ route, path }) => refusedFromOutside(ctx, route, path)) },
   { family: 'webhook', make: (ctx, sampled) => sampled.filter(({ route }) => !route.websocket && !route.internalOnly && (route.rate || /hook/i.test(route.match.path))).map(({ route, path }) => webhookReachable(ctx, route, path)) },

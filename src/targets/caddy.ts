@@ -1,9 +1,13 @@
+import ambiguousPartial from '../../templates/caddy/ambiguous.hbs';
 import caddyTemplate from '../../templates/caddy/Caddyfile.hbs';
+import siteBodyPartial from '../../templates/caddy/site-body.hbs';
 import type { Match } from '../plan/match.js';
-import { HSTS_VALUE, type Plan, type PlanRoute } from '../plan/plan.js';
+import { CLIENT_ADDRESS_HEADERS, HSTS_VALUE, type Plan, type PlanRoute } from '../plan/plan.js';
 import { allowlistHeader, caddySize, cidrChunks, durationText, headerLines, joinLines, type OutputFile } from './format.js';
-import { template } from './hbs.js';
+import { partial, template } from './hbs.js';
 
+partial('caddyAmbiguous', ambiguousPartial);
+partial('caddySiteBody', siteBodyPartial);
 const render = template(caddyTemplate);
 
 export const caddyFile = 'caddy/Caddyfile';
@@ -33,19 +37,35 @@ const inlinePath = (route: PlanRoute): string | null => {
   return paths.length === 1 ? paths[0]! : null;
 };
 
-function handleFor(plan: Plan, route: PlanRoute) {
+function handleFor(plan: Plan, route: PlanRoute, matcher = isCatchAll(route) ? null : (inlinePath(route) ?? `@${route.id}`)) {
   const access = route.access;
   return {
-    matcher: isCatchAll(route) ? null : (inlinePath(route) ?? `@${route.id}`),
+    matcher,
     refusal: access ? { name: `${route.id}_denied`, cidrLines: cidrChunks(access.cidrs, 8), imports: access.allowlists.map((name) => `allowlists/${name}.caddy`) } : null,
     status: null,
+    tooLarge: siteLimitCovers(plan) && (route.body ?? plan.body) >= plan.body ? null : tooLarge(route.id, route.body ?? plan.body),
     websocket: route.websocket,
     body: route.body === undefined ? null : caddySize(route.body),
     timeout: route.timeout === undefined ? null : durationText(route.timeout),
     upstream: plan.upstream.hostPort,
     upstreamTls: plan.upstream.scheme === 'https',
+    stripHeaders: CLIENT_ADDRESS_HEADERS,
+    clientArgs: plan.tunnelIn !== null,
   };
 }
+
+/**
+ * request_body alone lets Caddy proxy the first max_size bytes and then answer 502; a declared
+ * Content-Length over the limit is answered 413 before the app sees the request, as nginx does.
+ */
+const tooLarge = (id: string, bytes: number) => ({ name: `${id}_too_large`, bytes });
+
+/**
+ * When no route allows more than the site, one check of the site's limit before every handle is
+ * right for all of them (one CEL program instead of one per handle); a route with a smaller
+ * limit checks its own as well.
+ */
+const siteLimitCovers = (plan: Plan) => plan.routes.every((route) => route.body === undefined || route.body <= plan.body);
 
 /**
  * nginx answers `/api` with a 301 to `/api/` when `location /api/` proxies (before any regex
@@ -55,10 +75,37 @@ function slashRedirects(plan: Plan) {
   const exact = new Set(plan.routes.filter((r) => r.match.kind === 'exact' || r.match.kind === 'segment').map((r) => r.match.path));
   return plan.routes
     .filter((r) => r.match.kind === 'prefix' && r.match.path !== '/' && !exact.has(r.match.path.slice(0, -1)))
-    .map((r) => ({ matcher: r.match.path.slice(0, -1), redirect: { name: `${r.id}_query`, to: r.match.path }, refusal: null, status: null, body: null, timeout: null, websocket: false }));
+    .map((r) => ({ matcher: r.match.path.slice(0, -1), redirect: { name: `${r.id}_query`, to: r.match.path }, tooLarge: null, refusal: null, status: null, body: null, timeout: null, websocket: false }));
 }
 
-const siteMatcherFor = (route: PlanRoute) => (isCatchAll(route) || inlinePath(route) !== null ? [] : [{ name: route.id, paths: caddyPaths(route.match) }]);
+// A guarded exact path is matched with its variants (the regex matches the path itself too): a
+// site-level name each, few in any real config.
+const variantsName = (route: PlanRoute) => `${route.id}_variants`;
+const handleOf = (plan: Plan, route: PlanRoute) => (route.variants ? handleFor(plan, route, `@${variantsName(route)}`) : handleFor(plan, route));
+
+function siteMatchersFor(route: PlanRoute): { name: string; paths: string[]; regexp: string | null }[] {
+  if (route.variants) return [{ name: variantsName(route), paths: [], regexp: `(?i)${route.variants}` }];
+  return isCatchAll(route) || inlinePath(route) !== null ? [] : [{ name: route.id, paths: caddyPaths(route.match), regexp: null }];
+}
+
+/**
+ * The tunnel's listener: the site's directives again, on loopback, for the tunnel's source only.
+ * Caddy 2.6 has no client_ip_headers, so remote_ip (allowlists, internal-only) sees the tunnel's
+ * address; the app is told the visitor's from CF-Connecting-IP (a documented gap for ngrok).
+ */
+function tunnelOf(plan: Plan) {
+  const tunnel = plan.tunnelIn;
+  if (!tunnel) return null;
+  return {
+    snippet: `proxygen_${plan.slug}_site`,
+    port: tunnel.port,
+    header: tunnel.header,
+    addresses: [plan.domain, ...tunnel.hosts].map((host) => `http://${host}:${tunnel.port}`),
+    bind: ['127.0.0.1', ...(plan.nginx.ipv6 ? ['[::1]'] : [])],
+    from: tunnel.from,
+    address: tunnel.header === 'CF-Connecting-IP' ? '{http.request.header.CF-Connecting-IP}' : '{remote_host}',
+  };
+}
 
 export function renderCaddy(plan: Plan): OutputFile[] {
   const tlsOn = plan.tls.mode !== 'off';
@@ -71,8 +118,8 @@ export function renderCaddy(plan: Plan): OutputFile[] {
   const tlsArgs = plan.tls.mode === 'files' ? [plan.tls.cert!, plan.tls.key!] : [];
   const modern = tlsOn && plan.tls.profile === 'modern';
   const redirects = slashRedirects(plan);
-  const handles: object[] = [...redirects, ...plan.routes.map((route) => handleFor(plan, route))];
-  if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, refusal: null, status: 404, body: null, timeout: null, websocket: false });
+  const handles: object[] = [...redirects, ...plan.routes.map((route) => handleOf(plan, route))];
+  if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, refusal: null, status: 404, tooLarge: siteLimitCovers(plan) ? null : tooLarge('not_found', plan.body), body: null, timeout: null, websocket: false });
   const content = render({
     header: [...headerLines(plan, `Caddy site for ${plan.domain}`), 'Rate limits are not enforced here: stock Caddy has no rate limiter (see README.md).'],
     globals,
@@ -80,10 +127,15 @@ export function renderCaddy(plan: Plan): OutputFile[] {
     tls: tlsArgs.length || modern ? { args: tlsArgs, modern } : null,
     headers: [...plan.headers, ...(plan.hsts ? [{ name: 'Strict-Transport-Security', value: HSTS_VALUE }] : [])],
     body: caddySize(plan.body),
-    matchers: plan.routes.flatMap(siteMatcherFor),
+    matchers: plan.routes.flatMap(siteMatchersFor),
     handles,
-    // Caddy's automatic redirect drops a non-standard https_port from the Location it sends.
-    redirect: tlsOn && plan.ports.https !== 443 ? { from: `http://${plan.domain}`, to: `https://${plan.domain}:${plan.ports.https}{uri}` } : null,
+    // Written out, not Caddy's automatic redirect: that one sends any Host to https://<that host>
+    // and drops a non-standard https_port from the Location.
+    redirect: tlsOn ? { from: `http://${plan.domain}`, to: `https://${plan.domain}${plan.ports.https === 443 ? '' : `:${plan.ports.https}`}{uri}` } : null,
+    tlsOn,
+    domain: plan.domain,
+    tunnel: tunnelOf(plan),
+    siteTooLarge: siteLimitCovers(plan) ? plan.body : null,
   });
   return [{ path: caddyFile, content, mode: 0o644 }, ...caddyAllowlistFiles(plan)];
 }

@@ -15,7 +15,7 @@ function ruleFor(plan: Plan, route: PlanRoute) {
     hostname: plan.domain,
     comment: `${route.match.kind} ${route.match.path}${route.internalOnly ? ' (internal-only: never through the tunnel)' : ''}`,
     path: catchAll ? null : route.regex,
-    service: route.internalOnly ? 'http_status:404' : plan.upstream.url,
+    service: route.internalOnly ? 'http_status:404' : (plan.tunnelIn?.url ?? plan.upstream.url),
   };
 }
 

@@ -3,7 +3,7 @@ import type { Plan } from '../plan/plan.js';
 import { caddyAllowlistFile, caddyAllowlistFiles, renderCaddy } from './caddy.js';
 import { renderCloudflared } from './cloudflared.js';
 import type { OutputFile } from './format.js';
-import { nginxAllowlistFile, nginxAllowlistFiles, renderNginx } from './nginx.js';
+import { nginxAllowlistFiles, nginxAllowlistPaths, renderNginx } from './nginx.js';
 import { ngrokFile, renderNgrok } from './ngrok.js';
 import { renderExtras } from './readme.js';
 
@@ -26,7 +26,7 @@ export function renderTargets(plan: Plan, targets: TargetName[], preset: string)
 // The files whose content follows the allowlist data, per target (what refresh-allowlist
 // rewrites): their paths, known before the new lists are, and the files themselves.
 const ALLOWLIST_DEPENDENT: Partial<Record<TargetName, { paths: (plan: Plan) => string[]; render: (plan: Plan) => OutputFile[] }>> = {
-  nginx: { paths: (plan) => plan.allowlists.map((list) => nginxAllowlistFile(list.name)), render: nginxAllowlistFiles },
+  nginx: { paths: nginxAllowlistPaths, render: nginxAllowlistFiles },
   caddy: { paths: (plan) => plan.allowlists.map((list) => caddyAllowlistFile(list.name)), render: caddyAllowlistFiles },
   ngrok: { paths: () => [ngrokFile], render: renderNgrok },
 };

@@ -1,9 +1,11 @@
+import refusalsPartial from '../../templates/nginx/refusals.hbs';
 import siteTemplate from '../../templates/nginx/site.conf.hbs';
 import type { Plan, PlanRoute } from '../plan/plan.js';
-import { HSTS_VALUE } from '../plan/plan.js';
+import { CLIENT_ADDRESS_HEADERS, HSTS_VALUE } from '../plan/plan.js';
 import { allowlistHeader, headerLines, joinLines, nginxSize, type OutputFile } from './format.js';
-import { template } from './hbs.js';
+import { partial, template } from './hbs.js';
 
+partial('refusals', refusalsPartial);
 const render = template(siteTemplate);
 
 // Mozilla server-side TLS guideline 5.7. DHE suites are left out: they need a dhparam file.
@@ -20,8 +22,29 @@ const LOCATION_MODIFIER = { exact: '= ', glob: '~ ', prefix: '', segment: '' } a
 
 export const nginxSiteFile = (plan: Plan) => `nginx/${plan.domain}.conf`;
 export const nginxAllowlistFile = (name: string) => `nginx/allowlists/${name}.conf`;
+/** The same list as `set_real_ip_from` lines, for an allowlist named in trusted_proxies. */
+export const nginxRealIpFile = (name: string) => `nginx/allowlists/${name}.realip.conf`;
+export const nginxAllowlistPaths = (plan: Plan) => [...plan.allowlists.map((list) => nginxAllowlistFile(list.name)), ...(plan.trusted?.allowlists ?? []).map(nginxRealIpFile)];
+
+/**
+ * Whom nginx believes about the client's address: the tunnel agent (tunnel.via: proxy) and the
+ * trusted proxies. One real_ip_header per server, so the two agree on it (resolve.ts).
+ */
+function realIpOf(plan: Plan) {
+  const { tunnelIn, trusted } = plan;
+  if (!tunnelIn && !trusted) return null;
+  return {
+    from: [...new Set([...(tunnelIn?.from ?? []), ...(trusted?.cidrs ?? [])])],
+    includes: (trusted?.allowlists ?? []).map((name) => `${plan.nginx.allowlist_dir}/${name}.realip.conf`),
+    header: trusted?.header ?? tunnelIn!.header,
+    // Behind a chain of trusted proxies, the first address from the right that is not one of them.
+    recursive: trusted?.header === 'X-Forwarded-For',
+  };
+}
 
 const upstreamOf = (plan: Plan) => ({
+  // Through the tunnel's plain-HTTP listener the visitor still came in over HTTPS.
+  protoVar: plan.tunnelIn ? `$proxygen_${plan.slug}_proto` : '$scheme',
   upstreamScheme: plan.upstream.scheme,
   upstreamName: `proxygen_${plan.slug}_backend`,
   connectionVar: `$proxygen_${plan.slug}_conn`,
@@ -42,19 +65,23 @@ function locationsFor(plan: Plan, route: PlanRoute, zone: string | null, upstrea
     websocket: route.websocket,
     timeout: route.timeout === undefined ? null : `${route.timeout}s`,
     notFound: false,
+    protoVar: upstream.protoVar,
     upstreamScheme: upstream.upstreamScheme,
     upstreamName: upstream.upstreamName,
     connectionVar: upstream.connectionVar,
     upstreamTls: upstream.upstreamTls,
+    stripHeaders: CLIENT_ADDRESS_HEADERS,
   });
   const { kind, path } = route.match;
   if (kind === 'segment') return [location('= ', path), location('', `${path}/`)];
+  // A regex location outranks every prefix one, so the variants cannot fall to a catch-all.
+  if (route.variants) return [location('= ', path), location('~* ', route.variants)];
   return [location(LOCATION_MODIFIER[kind], kind === 'glob' ? route.regex : path)];
 }
 
 // Without a route for "/", nginx would serve its default html root; answer 404 like the other targets.
 const NOT_FOUND_FALLBACK = {
-  modifier: '', path: '/', rateZone: null, burst: 0, guarded: false, allowCidrs: [], allowIncludes: [], body: null, websocket: false, timeout: null, notFound: true,
+  modifier: '', path: '/', rateZone: null, burst: 0, guarded: false, allowCidrs: [], allowIncludes: [], body: null, websocket: false, timeout: null, notFound: true, stripHeaders: [],
 };
 
 function listens(plan: Plan, port: number, address: string | null, suffix: string): string[] {
@@ -86,6 +113,12 @@ export function renderNginx(plan: Plan): OutputFile[] {
     redirect: `https://${plan.domain}${httpsPort}`,
     listenHttp: listens(plan, plan.ports.http, plan.bind.http, ''),
     listenMain: tlsOn ? listens(plan, plan.ports.https, plan.bind.https, plan.nginx.http2Directive ? ' ssl' : ' ssl http2') : listens(plan, plan.ports.http, plan.bind.http, ''),
+    tunnel: plan.tunnelIn
+      ? { ...plan.tunnelIn, listen: [`127.0.0.1:${plan.tunnelIn.port}`, ...(plan.nginx.ipv6 ? [`[::1]:${plan.tunnelIn.port}`] : [])], protoVar: upstream.protoVar }
+      : null,
+    realIp: realIpOf(plan),
+    // Host names are letters, digits, "-" and ".": "." is the one character to escape.
+    hostRegex: plan.tunnelIn?.hosts.length ? `^(${[plan.domain, ...plan.tunnelIn.hosts].map((host) => host.replaceAll('.', '[.]')).join('|')})$` : null,
     http2Directive: tlsOn && plan.nginx.http2Directive,
     body: nginxSize(plan.body),
     rateStatus: plan.rateStatus,
@@ -97,9 +130,18 @@ export function renderNginx(plan: Plan): OutputFile[] {
 
 /** One `allow CIDR;` file per allowlist: thousands of lines, so one join, not a line each. */
 export function nginxAllowlistFiles(plan: Plan): OutputFile[] {
-  return plan.allowlists.map((list) => ({
+  const files = plan.allowlists.map((list) => ({
     path: nginxAllowlistFile(list.name),
     content: `${allowlistHeader(plan, list, '# Owned by `proxygen refresh-allowlist`.')}${joinLines(list.cidrs, 'allow ', ';')}`,
     mode: 0o644,
   }));
+  const trusted = plan.allowlists.filter((list) => plan.trusted?.allowlists.includes(list.name));
+  return [
+    ...files,
+    ...trusted.map((list) => ({
+      path: nginxRealIpFile(list.name),
+      content: `${allowlistHeader(plan, list, '# Owned by `proxygen refresh-allowlist`; trusted_proxies: the client address is read from these.')}${joinLines(list.cidrs, 'set_real_ip_from ', ';')}`,
+      mode: 0o644,
+    })),
+  ];
 }

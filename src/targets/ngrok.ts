@@ -72,7 +72,7 @@ export function renderNgrok(plan: Plan): OutputFile[] {
     v3: version === 3,
     name: plan.slug.replaceAll('_', '-'),
     domain: plan.tunnel.ngrok.domain,
-    upstream: plan.upstream.url,
+    upstream: plan.tunnelIn?.url ?? plan.upstream.url,
     indent: POLICY_INDENT,
     rules: rulesFor(plan),
   });

@@ -60,7 +60,9 @@ function policyText(route: PlanRoute): string {
 
 export function renderExtras(plan: Plan, targets: TargetName[], preset: string): OutputFile[] {
   const files = targets.map((target) => INSTALL[target](plan));
-  const tunnel = plan.tunnel.provider === 'none' ? null : plan.tunnel.provider === 'cloudflare' ? 'Cloudflare Tunnel' : 'ngrok';
+  const label = plan.tunnel.provider === 'cloudflare' ? 'Cloudflare Tunnel' : 'ngrok';
+  const tunnel =
+    plan.tunnel.provider === 'none' ? null : { label, port: plan.tunnelIn?.port ?? null, header: plan.tunnelIn?.header ?? null, from: plan.tunnelIn?.from.map((cidr) => `\`${cidr}\``).join(', ') ?? null };
   const proxies = targets.filter((t) => t === 'nginx' || t === 'caddy');
   const out: OutputFile[] = [];
   if (plan.firewall) {

@@ -17,12 +17,28 @@ function splitGlobals(caddyfile: string): { globals: string[]; site: string } {
   return { globals, site: caddyfile.slice(0, match.index) + caddyfile.slice(match.index + match[0].length).replace(/^\n/, '') };
 }
 
+// The blocks that refuse any other Host (`http:// {`, `https:// {`, `http://:8088 {`) belong once
+// in a Caddy's configuration, whatever number of sites it serves: they move to the main file too.
+const CATCH_ALL_BLOCK = /^https?:\/\/(?::\d+)? \{\n(?:\t[^\n]*\n)*\}\n\n?/gm;
+const CATCH_ALL_NOTE = /^# Any other Host [^\n]*\n(?:# [^\n]*\n)?/m;
+
+/** What a site adds to the main file. */
+interface CaddyFragment {
+  globals: string[];
+  catchAll: string[];
+}
+
+function splitCatchAll(site: string): { catchAll: string[]; site: string } {
+  const catchAll = [...site.matchAll(CATCH_ALL_BLOCK)].map((m) => m[0].trimEnd());
+  return { catchAll, site: site.replace(CATCH_ALL_BLOCK, '').replace(CATCH_ALL_NOTE, '') };
+}
+
 /** One value per global option across every site: two sites cannot ask one Caddy for two http_ports. */
-function mergeGlobals(fragments: { domain: string; fragment: string }[], own: string[]): string[] {
+function mergeGlobals(fragments: { domain: string; fragment: CaddyFragment }[], own: string[]): string[] {
   const chosen = new Map<string, { line: string; domain: string }>();
   for (const line of own) chosen.set(line.split(' ')[0]!, { line, domain: 'install.caddy.globals' });
   for (const { domain, fragment } of fragments) {
-    for (const line of fragment.split('\n').filter(Boolean)) {
+    for (const line of fragment.globals) {
       const key = line.split(' ')[0]!;
       const seen = chosen.get(key);
       if (seen && seen.line !== line && seen.domain !== 'install.caddy.globals') {
@@ -37,26 +53,30 @@ function mergeGlobals(fragments: { domain: string; fragment: string }[], own: st
 export const caddyInstaller: Installer = {
   prepare(site: SiteInput, host: HostLayout) {
     const files: LiveFile[] = [];
-    let globals: string[] = [];
+    const fragment: CaddyFragment = { globals: [], catchAll: [] };
     for (const file of site.files.filter((f) => f.path.startsWith('caddy/'))) {
       if (file.path === 'caddy/Caddyfile') {
         const split = splitGlobals(file.content);
-        globals = split.globals;
+        const rest = splitCatchAll(split.site);
+        Object.assign(fragment, { globals: split.globals, catchAll: rest.catchAll });
         // Imports resolve against the importing file: the site's lists sit in a directory of its own.
-        const content = split.site.replace(/^(\s*import )allowlists\//gm, `$1${site.domain}/allowlists/`);
+        const content = rest.site.replace(/^(\s*import )allowlists\//gm, `$1${site.domain}/allowlists/`);
         files.push({ path: join(siteDir(host), `${site.domain}.caddy`), content, mode: file.mode });
       } else {
         files.push({ path: join(siteDir(host), site.domain, file.path.slice('caddy/'.length)), content: file.content, mode: file.mode });
       }
     }
-    return { files, fragment: globals.join('\n') };
+    return { files, fragment: JSON.stringify(fragment) };
   },
   compose(fragments, host) {
     if (fragments.length === 0) return [{ path: host.caddy.main, content: null, mode: 0o644 }];
-    const globals = mergeGlobals(fragments, host.caddy.globals);
+    const parsed = fragments.map((f) => ({ domain: f.domain, fragment: JSON.parse(f.fragment) as CaddyFragment }));
+    const globals = mergeGlobals(parsed, host.caddy.globals);
     const block = globals.length ? `{\n${globals.map((line) => `\t${line}\n`).join('')}}\n\n` : '';
+    const catchAll = [...new Set(parsed.flatMap((f) => f.fragment.catchAll))];
+    const refuse = catchAll.length ? `# Any other Host on this Caddy's ports is refused, once for every site.\n${catchAll.map((b) => `${b}\n\n`).join('')}` : '';
     const glob = join(relative(dirname(host.caddy.main), siteDir(host)) || '.', '*.caddy');
-    const content = `${composedHeader('Caddy main file', fragments.map((f) => f.domain))}${block}import ${glob}\n`;
+    const content = `${composedHeader('Caddy main file', fragments.map((f) => f.domain))}${block}${refuse}import ${glob}\n`;
     return [{ path: host.caddy.main, content, mode: 0o644 }];
   },
   test: (host) => runCommand(host.caddy.test),
