@@ -15,7 +15,7 @@ const network = (entry: string) => `${BASE}networks:\n  office: ['${entry}']\nro
 describe('config: networks entries', () => {
   it.each([
     ['010.0.0.0/8', /networks\.office\.0: expected an IPv4 or IPv6 CIDR .*no leading zeros/],
-    ['10.0.0.0/08', /networks\.office\.0: .*prefix/],
+    ['10.0.0.0/08', /networks\.office\.0: .*no leading zeros/],
     ['10.010.0.0/16', /networks\.office\.0: expected an IPv4 or IPv6 CIDR .*no leading zeros/],
     ['0x0a.0.0.0/8', /networks\.office\.0: expected an IPv4 or IPv6 CIDR/],
     ['10.1/16', /networks\.office\.0: expected an IPv4 or IPv6 CIDR/],

@@ -47,6 +47,8 @@ const cases: [string, z.ZodMiniType, string | number, boolean][] = [
   ['cidr', v.cidr, 'fe80::1%eth0/64', false],
   ['cidr', v.cidr, '10.0.0.0/33', false],
   ['cidr', v.cidr, 'example.com', false],
+  ['cidr', v.cidr, '010.0.0.0/8', false],
+  ['cidr', v.cidr, '10.0.0.0/08', false],
   ['upstream', v.upstreamUrl, 'http://127.0.0.1:9090', true],
   ['upstream', v.upstreamUrl, 'https://app.internal:8443', true],
   ['upstream', v.upstreamUrl, 'http://[::1]:8000', true],
@@ -82,6 +84,13 @@ describe('value grammars', () => {
   it('suggests punycode for an IDN', () => {
     const result = v.hostName.safeParse('bücher.example');
     expect(result.error?.issues[0]?.message).toBe('non-ASCII host name; write it in punycode: xn--bcher-kva.example');
+  });
+
+  it.each([
+    ['10.0.0.0/8; allow all', 'expected an IPv4 or IPv6 CIDR such as 10.0.0.0/8 (no zone ids, no spaces, no leading zeros)'],
+    ['10.0.0.0/33', 'the prefix length must be 1 to 32'],
+  ])('%s is refused: %s', (value, message) => {
+    expect(v.cidr.safeParse(value).error?.issues[0]?.message).toBe(message);
   });
 
   it('suggests the network address when host bits are set', () => {

@@ -49,15 +49,18 @@ function parseAddress(text: string): { v6: boolean; value: bigint } | null {
   return { v6: true, value: parts.reduce((value, part) => (value << 16n) | BigInt(part), 0n) };
 }
 
+const SYNTAX = 'expected an IPv4 or IPv6 CIDR such as 10.0.0.0/8 (no zone ids, no spaces, no leading zeros)';
+
 /** A CIDR or a bare address, strictly: no leading zeros, no zone ids, no /0, no host bits. */
 export function parseCidr(text: string): Network {
   const slash = text.indexOf('/');
   const address = parseAddress(slash < 0 ? text : text.slice(0, slash));
-  if (!address) throw new CidrError('syntax', 'expected an IPv4 or IPv6 CIDR such as 10.0.0.0/8 (no zone ids, no spaces, no leading zeros)');
+  if (!address) throw new CidrError('syntax', SYNTAX);
   const { v6, value } = address;
   const prefix = slash < 0 ? String(width(v6)) : text.slice(slash + 1);
   const bits = Number(prefix);
-  if (!PREFIX.test(prefix) || bits > width(v6)) throw new CidrError('prefix', `the prefix length must be 1 to ${width(v6)}`);
+  if (!PREFIX.test(prefix)) throw new CidrError('syntax', SYNTAX);
+  if (bits > width(v6)) throw new CidrError('prefix', `the prefix length must be 1 to ${width(v6)}`);
   if (bits === 0) throw new CidrError('everyone', 'a /0 range allows everyone');
   const host = BigInt(width(v6) - bits);
   const start = (value >> host) << host;
