@@ -62,6 +62,40 @@ describe('cloudflared rules', () => {
     ['http:// with no host', rule('    service: "http://"\n'), 'http:// is an invalid address, please make sure it has a scheme and a hostname', 'ingress.go:251-312'],
     ['a duration in microseconds (Go accepts µs and us)', `grace-period: 1500µs\n${rule('    service: http://x:1\n    originRequest: { connectTimeout: 250us }\n')}`, null, 'time/format.go unitMap'],
     ['durations as Go strings', `grace-period: 1m30s\nretries: 5\n${rule('    service: http://x:1\n    originRequest: { connectTimeout: 10s, keepAliveTimeout: 2m }\n')}`, null, 'configuration.go:284-297; time.ParseDuration'],
+    // Issue 22 item 5: Go's RE2, net/url, net.SplitHostPort, strconv, time and yaml.v3 rules.
+    ['RE2: (?i) flags', rule("    path: '(?i)^/api'\n    service: http://x:1\n"), null, 'Go regexp/syntax parsePerlFlags'],
+    ['RE2: (?P<name>) groups', rule("    path: '^/(?P<v>v[0-9]+)/'\n    service: http://x:1\n"), null, 'Go regexp/syntax named captures'],
+    ['RE2: a{1001}', rule("    path: 'a{1001}'\n    service: http://x:1\n"), 'Rule #1 has an invalid regex: error parsing regexp: invalid repeat count: `{1001}`', 'Go regexp/syntax (repeat count <= 1000)'],
+    ['RE2: nested repeats over 1000', rule("    path: '(a{10}){200}'\n    service: http://x:1\n"), 'Rule #1 has an invalid regex: error parsing regexp: invalid repeat count: `{200}`', 'Go regexp/syntax repeatIsValid'],
+    ['RE2: \\Z', rule("    path: '^/a\\Z'\n    service: http://x:1\n"), 'Rule #1 has an invalid regex: error parsing regexp: invalid escape sequence: `\\Z`', 'Go regexp/syntax parseEscape'],
+    ['RE2: a backreference', rule("    path: '(a)\\1'\n    service: http://x:1\n"), 'Rule #1 has an invalid regex: error parsing regexp: invalid escape sequence: `\\1`', 'Go regexp/syntax parseEscape'],
+    ['RE2: a lookbehind', rule("    path: '(?<=a)b'\n    service: http://x:1\n"), 'Rule #1 has an invalid regex: error parsing regexp: invalid named capture: `(?<=a)b`', 'Go 1.22+ regexp/syntax (?<name>)'],
+    ['RE2: a possessive quantifier', rule("    path: 'a++'\n    service: http://x:1\n"), 'Rule #1 has an invalid regex: error parsing regexp: invalid nested repetition operator: `++`', 'Go regexp/syntax repeat'],
+    ['RE2: \\Q...\\E and POSIX classes', rule("    path: '^\\Q/a.b\\E[[:alpha:]]+$'\n    service: http://x:1\n"), null, 'Go regexp/syntax'],
+    ['hostname with a named port', `ingress:\n  - hostname: a.example.com:http\n    service: http://x:1\n${CATCH_ALL}`, 'Hostname cannot contain a port', 'net.SplitHostPort (port not checked)'],
+    ['hostname [::1]:8080', `ingress:\n  - hostname: "[::1]:8080"\n    service: http://x:1\n${CATCH_ALL}`, 'Hostname cannot contain a port', 'net.SplitHostPort'],
+    ['hostname ::1 (too many colons: no port)', `ingress:\n  - hostname: "::1"\n    service: http://x:1\n${CATCH_ALL}`, null, 'net.SplitHostPort'],
+    ['service missing its ]', rule('    service: "http://[::1:8080"\n'), 'parse "http://[::1:8080": missing \']\' in host', 'net/url parseHost'],
+    ['service with a negative port', rule('    service: http://localhost:-1\n'), 'parse "http://localhost:-1": invalid port ":-1" after host', 'net/url validOptionalPort'],
+    ['service with a brace in the host', rule('    service: "http://a{b}:80"\n'), 'parse "http://a{b}:80": invalid character "{" in host name', 'net/url shouldEscape(encodeHost)'],
+    ['service with an IPv6 host', rule('    service: "http://[::1]:8080"\n'), null, 'net/url parseHost'],
+    ['service http:localhost (opaque, no host)', rule('    service: http:localhost\n'), 'http:localhost is an invalid address, please make sure it has a scheme and a hostname', 'net/url (opaque); ingress.go'],
+    ['service with any other scheme', rule('    service: tcp://db:5432\n'), null, 'ingress/origin_service.go (TCP over WebSocket)'],
+    ['http_status:+200', rule('    service: http_status:+200\n'), null, 'strconv.Atoi accepts a sign'],
+    ['http_status:-200', rule('    service: http_status:-200\n'), 'invalid HTTP status code: -200', 'ingress.go (100..999)'],
+    ['http_status out of int range', rule('    service: http_status:99999999999999999999\n'), 'invalid HTTP status code: strconv.Atoi: parsing "99999999999999999999": value out of range', 'strconv.Atoi'],
+    ['durations -5s and .5s', rule('    service: http://x:1\n    originRequest: { connectTimeout: -5s, tlsTimeout: .5s, keepAliveTimeout: 1h2m3.5s }\n'), null, 'time.ParseDuration'],
+    ['a duration without unit in originRequest', rule('    service: http://x:1\n    originRequest: { connectTimeout: "5" }\n'), 'yaml: unmarshal errors:\n  cannot unmarshal !!str `5` into time.Duration', 'yaml.v3 decode into time.Duration'],
+    ['a flag duration without unit', `grace-period: "5"\n${rule('    service: http://x:1\n')}`, 'time: missing unit in duration "5"', 'time.ParseDuration'],
+    ['a flag duration with an unknown unit', `grace-period: 5x\n${rule('    service: http://x:1\n')}`, 'time: unknown unit "x" in duration "5x"', 'time.ParseDuration'],
+    ['a flag duration as a number', `grace-period: 5\n${rule('    service: http://x:1\n')}`, 'expected duration found int for grace-period', 'config/configuration.go:297'],
+    ['a quoted "true" for a bool', rule('    service: http://x:1\n    originRequest: { noTLSVerify: "true" }\n'), 'yaml: unmarshal errors:\n  cannot unmarshal !!str `true` into bool', 'yaml.v3 (a !!str is no bool)'],
+    ['True and Yes are bools', rule('    service: http://x:1\n    originRequest: { noTLSVerify: True, http2Origin: Yes, bastionMode: OFF }\n'), null, 'yaml.v3 resolve + YAML 1.1 list'],
+    ['yEs is no bool', rule('    service: http://x:1\n    originRequest: { noTLSVerify: yEs }\n'), 'yaml: unmarshal errors:\n  cannot unmarshal !!str `yEs` into bool', 'yaml.v3 YAML 1.1 list (exact spellings)'],
+    ['1 is no bool', rule('    service: http://x:1\n    originRequest: { noTLSVerify: 1 }\n'), 'yaml: unmarshal errors:\n  cannot unmarshal !!int `1` into bool', 'yaml.v3'],
+    ['a negative proxyPort', rule('    service: http://x:1\n    originRequest: { proxyPort: -1 }\n'), 'yaml: unmarshal errors:\n  cannot unmarshal !!int `-1` into uint', 'yaml.v3 decode into uint'],
+    ['keepAliveConnections as a string', rule('    service: http://x:1\n    originRequest: { keepAliveConnections: "100" }\n'), 'yaml: unmarshal errors:\n  cannot unmarshal !!str `100` into int', 'yaml.v3 decode into int'],
+    ['warp-routing maxActiveFlows negative', `warp-routing: { maxActiveFlows: -1 }\n${rule('    service: http://x:1\n')}`, 'yaml: unmarshal errors:\n  cannot unmarshal !!int `-1` into uint', 'configuration.go:263-267; yaml.v3'],
   ])('%s', (_name, text, message, _source) => {
     const found = errors(validateCloudflared('c.yml', text));
     if (message === null) expect(found).toEqual([]);
@@ -136,10 +170,33 @@ describe('ngrok rules', () => {
     ['v2 proxy_proto 3', V2('    proto: tcp\n    addr: 22\n    proxy_proto: 3\n'), "ERR_NGROK_1123 specifies invalid protocol version. Use one of version '1' or '2' to enable proxy proto.", 'v2.mdx; ERR_NGROK_1123'],
     ['v2 with endpoints', 'version: 2\nendpoints: []\n', 'YAML parsing error: field endpoints is not supported by config version 2', 'changelog.mdx:242 (message undocumented)'],
     ['v2 with agent', 'version: 2\nagent: { log: stdout }\n', 'YAML parsing error: field agent is not supported by config version 2', 'changelog.mdx:242 (message undocumented)'],
+    // Issue 22 item 6: upstreams and policy phases the agent accepts (and refuses) per protocol.
+    ['a file:// upstream', ENDPOINT('    url: https://a.ngrok.app\n    upstream: { url: "file:///srv/www" }\n'), null, 'ngrok http file:///path (agent docs)'],
+    ['a tls:// upstream on an https endpoint', ENDPOINT('    url: https://a.ngrok.app\n    upstream: { url: "tls://127.0.0.1:443" }\n'), null, 'agent/config/v3.mdx upstream.url'],
+    ['a tls:// upstream on a tls endpoint', ENDPOINT('    url: "tls://a.ngrok.app"\n    upstream: { url: "tls://db.internal:443" }\n'), null, 'agent/config/v3.mdx upstream.url'],
+    ['a bare https:// upstream', ENDPOINT('    url: https://a.ngrok.app\n    upstream: { url: "https://" }\n'), null, 'v3.mdx: a bare scheme for http endpoints'],
+    ['a bare domain upstream on a tcp endpoint', ENDPOINT('    url: "tcp://"\n    upstream: { url: localhost }\n'), 'localhost: a tcp:// endpoint needs an upstream host and port', 'v3.mdx: tcp/tls need host and port'],
+    ['a file:// upstream on a tcp endpoint', ENDPOINT('    url: "tcp://"\n    upstream: { url: "file:///srv" }\n'), 'file:///srv: file:// upstreams serve HTTP, this endpoint is tcp://', 'file serving is HTTP'],
+    ['an upstream port over 65535', ENDPOINT('    upstream: { url: 70000 }\n'), 'ERR_NGROK_4500 70000 is not a valid tcp address or URL', 'errors reference ERR_NGROK_4500'],
+    ['on_http_request on a tcp endpoint', ENDPOINT('    url: "tcp://"\n    upstream: { url: 22 }\n    traffic_policy:\n      on_http_request: [{ actions: [{ type: deny }] }]\n'), 'on_http_request applies to HTTP endpoints only; this one is tcp://', 'traffic-policy phases per protocol'],
+    ['on_http_response on a tls endpoint', ENDPOINT('    url: "tls://a.ngrok.app"\n    upstream: { url: "127.0.0.1:443" }\n    traffic_policy:\n      on_http_response: [{ actions: [{ type: deny }] }]\n'), 'on_http_response applies to HTTP endpoints only; this one is tls://', 'traffic-policy phases per protocol'],
+    ['on_tcp_connect on a tcp endpoint', ENDPOINT('    url: "tcp://"\n    upstream: { url: 22 }\n    traffic_policy:\n      on_tcp_connect: [{ actions: [{ type: restrict-ips, config: { allow: [10.0.0.0/8] } }] }]\n'), null, 'traffic-policy phases per protocol'],
+    ['on_http_request on a v2 tcp tunnel', V2('    proto: tcp\n    addr: 22\n    traffic_policy:\n      on_http_request: [{ actions: [{ type: deny }] }]\n'), 'on_http_request applies to HTTP endpoints only; this one is tcp://', 'traffic-policy phases per protocol'],
+    ['the older inbound phase is no error', `${V3}    traffic_policy:\n      inbound: [{ actions: [{ type: deny }] }]\n`, null, 'agent config check accepts it'],
+    ['mapping-shaped actions are no error', `${V3}    traffic_policy:\n      on_http_request: [{ actions: { type: deny } }]\n`, null, 'agent config check accepts it'],
+    ['an unknown phase', `${V3}    traffic_policy:\n      on_request: []\n`, 'unknown traffic policy phase on_request', 'traffic-policy phases'],
   ])('%s', (_name, text, message, _source) => {
     const found = errors(validateNgrok('n.yml', text));
     if (message === null) expect(found).toEqual([]);
     else expect(found[0]).toBe(message);
+  });
+
+  it.each([
+    ['inbound', `${V3}    traffic_policy:\n      inbound: [{ actions: [{ type: deny }] }]\n`, 'inbound is the older name of on_http_request'],
+    ['outbound', `${V3}    traffic_policy:\n      outbound: [{ actions: [{ type: deny }] }]\n`, 'outbound is the older name of on_http_response'],
+    ['a mapping of actions', `${V3}    traffic_policy:\n      on_http_request: [{ actions: { type: deny } }]\n`, 'on_http_request: actions is a single mapping, not a list (the agent accepts it)'],
+  ])('%s is a warning', (_name, text, message) => {
+    expect(warnings(validateNgrok('n.yml', text))).toEqual([message]);
   });
 
   it('warns when an authtoken is written in the file', () => {

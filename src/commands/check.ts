@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { resolveCaddyImports } from '../check/caddy-imports.js';
 import { driftFindings } from '../check/drift.js';
 import { detectKind, KINDS, type Kind } from '../check/kinds.js';
 import { caddyFindings, nginxFindings } from '../check/tools.js';
@@ -47,8 +48,12 @@ async function checkFile(kind: Kind, file: string, text: string, strict: boolean
       if (outside) return [...findings, { rule: 'check/nginx-t-skipped', severity: 'note', file, line: text.slice(0, outside.index).split('\n').length, message: `nginx -t not run: the file uses ${outside[1]}, which reaches outside a sandbox`, fix: 'run nginx -t on the host that serves it' }];
       return [...findings, ...(await nginxFindings({ file, text }, [], strict))];
     }
-    case 'caddy':
-      return [...lintCaddy(file, text), ...(/^\s*import\s/m.test(text) ? [] : await caddyFindings({ file, text }, [], strict))];
+    case 'caddy': {
+      const imports = resolveCaddyImports(file, text);
+      const findings = [...lintCaddy(file, text), ...imports.files.flatMap((f) => lintCaddy(f.file, f.text))];
+      if (!imports.unresolved.length) return [...findings, ...(await caddyFindings({ file, text: imports.text }, imports.files, strict))];
+      return [...findings, ...imports.unresolved.map((u): Finding => ({ rule: 'check/not-validated', severity: strict ? 'error' : 'warning', file: u.file, line: u.line, message: `caddy validate not run: import ${u.pattern} cannot be followed here (${u.why})`, fix: 'run check where the imported files are (or caddy validate on the host that serves it); --strict makes this an error' }))];
+    }
     case 'cloudflared':
       return validateCloudflared(file, text);
     case 'ngrok':

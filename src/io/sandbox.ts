@@ -4,26 +4,49 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { runTool, type RunResult } from './run.js';
-import { STAND_IN_CERTIFICATE, STAND_IN_KEY } from './stand-in-certificate.js';
+import { STAND_IN_CERTIFICATE, STAND_IN_CRL, STAND_IN_DHPARAM, STAND_IN_KEY } from './stand-in-certificate.js';
 
 export interface SandboxFile {
   path: string;
   content: string;
 }
 
+type StandIn = 'cert' | 'key' | 'dhparam' | 'crl' | 'ticket' | 'password';
+
+const STAND_IN_FILES: Record<StandIn, { name: string; content: string; mode?: number }> = {
+  cert: { name: 'stand-in.crt', content: STAND_IN_CERTIFICATE },
+  key: { name: 'stand-in.key', content: STAND_IN_KEY, mode: 0o600 },
+  dhparam: { name: 'stand-in.dhparam', content: STAND_IN_DHPARAM },
+  crl: { name: 'stand-in.crl', content: STAND_IN_CRL },
+  // 80 bytes: the size nginx takes for an AES-256 session ticket key.
+  ticket: { name: 'stand-in.ticket', content: 'proxygen-stand-in-'.repeat(5).slice(0, 80), mode: 0o600 },
+  password: { name: 'stand-in.pass', content: 'stand-in\n', mode: 0o600 },
+};
+
 /**
- * Certificate paths that do not exist here are swapped for the fixed stand-in pair, written into
- * the sandbox directory only when some path needs it.
+ * Paths of files `-t` loads that do not exist here are swapped for fixed stand-ins, written into
+ * the sandbox directory only when some path needs one.
  */
-function withStandInCertificates(dir: string, text: string, pattern: RegExp, isKey: (directive: string) => boolean): string {
-  const missing = [...text.matchAll(pattern)].filter((m) => !existsSync(m[2]!));
-  if (missing.length === 0) return text;
-  const cert = join(dir, 'stand-in.crt');
-  const key = join(dir, 'stand-in.key');
-  writeFileSync(cert, STAND_IN_CERTIFICATE);
-  writeFileSync(key, STAND_IN_KEY, { mode: 0o600 });
-  return text.replace(pattern, (whole, directive: string, path: string) => (existsSync(path) ? whole : `${directive}${isKey(directive) ? key : cert}`));
+function withStandIns(dir: string, text: string, pattern: RegExp, kindOf: (directive: string) => StandIn): string {
+  return text.replace(pattern, (whole, head: string, path: string) => {
+    if (existsSync(path)) return whole;
+    const standIn = STAND_IN_FILES[kindOf(head.trim())];
+    const file = join(dir, standIn.name);
+    if (!existsSync(file)) writeFileSync(file, standIn.content, { mode: standIn.mode ?? 0o644 });
+    return `${head}${file}`;
+  });
 }
+
+// nginx directives naming a file that `nginx -t` opens, by the stand-in each gets when missing.
+const NGINX_FILE_DIRECTIVES: Record<string, StandIn> = Object.fromEntries([
+  ...['ssl_certificate', 'ssl_trusted_certificate', 'ssl_client_certificate'].flatMap((d) => [d, ...['proxy', 'grpc', 'uwsgi'].map((p) => `${p}_${d}`)]).map((d) => [d, 'cert'] as const),
+  ...['ssl_certificate_key', 'proxy_ssl_certificate_key', 'grpc_ssl_certificate_key', 'uwsgi_ssl_certificate_key'].map((d) => [d, 'key'] as const),
+  ['ssl_dhparam', 'dhparam'],
+  ...['ssl_crl', 'proxy_ssl_crl', 'grpc_ssl_crl', 'uwsgi_ssl_crl'].map((d) => [d, 'crl'] as const),
+  ['ssl_session_ticket_key', 'ticket'],
+  ...['ssl_password_file', 'proxy_ssl_password_file', 'grpc_ssl_password_file', 'uwsgi_ssl_password_file'].map((d) => [d, 'password'] as const),
+]);
+const NGINX_FILE_PATTERN = new RegExp(`((?<![\\w$])(?:${Object.keys(NGINX_FILE_DIRECTIVES).join('|')})\\s+)([^;\\s'"]+)(?=\\s*;)`, 'g');
 
 function unprivilegedPortStart(): number {
   if (process.getuid?.() === 0) return 0;
@@ -105,7 +128,7 @@ export function nginxTest(site: string, includes: SandboxFile[], nginx = 'nginx'
     const conf = join(dir, 'conf');
     for (const sub of [conf, join(dir, 'logs'), join(dir, 'tmp')]) mkdirSync(sub, { recursive: true });
     writeAll(conf, includes);
-    const siteText = withStandInCertificates(dir, unprivilegedListen(site), /(ssl_certificate(?:_key)?\s+)([^;\s]+)(?=;)/g, (directive) => directive.startsWith('ssl_certificate_key'));
+    const siteText = withStandIns(dir, unprivilegedListen(site), NGINX_FILE_PATTERN, (directive) => NGINX_FILE_DIRECTIVES[directive]!);
     writeFileSync(join(conf, 'site.conf'), siteText);
     writeFileSync(join(conf, 'nginx.conf'), nginxMainConfig(dir, conf));
     return { file: nginx, args: ['-t', '-q', '-p', `${dir}/`, '-c', join(conf, 'nginx.conf'), '-e', 'stderr'] };
@@ -115,9 +138,9 @@ export function nginxTest(site: string, includes: SandboxFile[], nginx = 'nginx'
 /** `caddy validate` on a Caddyfile and the files it imports, with storage kept in the sandbox. */
 export function caddyValidate(caddyfile: string, imports: SandboxFile[], caddy = 'caddy'): Promise<RunResult> {
   return inSandbox((dir) => {
-    writeAll(dir, imports);
-    const text = withStandInCertificates(dir, caddyfile, /(\btls\s+)(\/\S+)(?=\s)/g, () => false);
-    const keyFixed = withStandInCertificates(dir, text, /(\btls\s+\S+\s+)(\/\S+)(?=\s)/g, () => true);
+    const standIns = (text: string) => withStandIns(dir, withStandIns(dir, text, /(\btls\s+)(\/\S+)(?=\s)/g, () => 'cert'), /(\btls\s+\S+\s+)(\/\S+)(?=\s)/g, () => 'key');
+    writeAll(dir, imports.map((file) => ({ path: file.path, content: standIns(file.content) })));
+    const keyFixed = standIns(caddyfile);
     writeFileSync(join(dir, 'Caddyfile'), keyFixed);
     const env = { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
     return { file: caddy, args: ['validate', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], env };

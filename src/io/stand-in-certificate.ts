@@ -21,3 +21,23 @@ CSPsKRQSfjcxnX/xau7HIzNoIPehRANCAAR+yXRLauJInqVoAYXpLrVIY/7JFY9u
 eBdBLKkTnZNkS044vKKW8t4sDZxyGjIVCdr3SLfvUjrqqIZuYlyF0LIT
 -----END PRIVATE KEY-----
 `;
+
+// The RFC 7919 ffdhe2048 group, a public constant: stands in for a missing ssl_dhparam file.
+export const STAND_IN_DHPARAM = `-----BEGIN DH PARAMETERS-----
+MIIBCAKCAQEA//////////+t+FRYortKmq/cViAnPTzx2LnFg84tNpWp4TZBFGQz
++8yTnc4kmz75fS/jY2MMddj2gbICrsRhetPfHtXV/WVhJDP1H18GbtCFY2VVPe0a
+87VXE15/V8k1mE8McODmi3fipona8+/och3xWKE2rec1MKzKT0g6eXq8CrGCsyT7
+YdEIqUuyyOP7uWrat2DX9GgdT0Kj3jlN9K5W7edjcrsZCwenyO4KbXCeAvzhzffi
+7MA0BM0oNC9hkXL+nOmFg/+OTxIy7vKBg8P+OxtMb61zO7X8vC7CIAXFjvGDfRaD
+ssbzSibBsu/6iGtCOGEoXJf//////////wIBAg==
+-----END DH PARAMETERS-----
+`;
+
+// An empty revocation list signed by the stand-in key (valid until 2126): stands in for ssl_crl.
+export const STAND_IN_CRL = `-----BEGIN X509 CRL-----
+MIG9MGUCAQEwCgYIKoZIzj0EAwIwJDEiMCAGA1UEAwwZcHJveHlnZW4tc3RhbmQt
+aW4uaW52YWxpZBcNMjYxMjAzMTQyMjE5WhgPMjEyNjExMDkxNDIyMTlaoA4wDDAK
+BgNVHRQEAwIBATAKBggqhkjOPQQDAgNIADBFAiEA1FRef7UOFjbdCpaN6BWh0gL3
+yrnJZTiyBUKKz2adjucCIBOVRerYS7NABDpmQld0BV4EHoyEjQZhEZc82x3Rntev
+-----END X509 CRL-----
+`;

@@ -1,33 +1,7 @@
-import type { Finding, Severity } from './finding.js';
-import { directives, findBlocks, type Directive } from './nginx-parse.js';
-
-interface Location {
-  node: Directive;
-  parents: Directive[];
-  path: string;
-  modifier: string;
-}
-
-interface Context {
-  file: string;
-  tree: Directive[];
-  locations: Location[];
-  /** Every directive of a name at any depth, in file order. */
-  named: (name: string) => Directive[];
-  /** The top level and every block, outermost first. */
-  blocks: Directive[][];
-}
-
-type Rule = { id: string; severity: Severity; check: (ctx: Context) => { line: number; message: string; fix: string; severity?: Severity }[] };
-
-/** Nearest definition along location -> enclosing blocks -> top level (nginx inheritance). */
-function effective(location: Location, tree: Directive[], name: string): Directive[] {
-  for (const level of [location.node, ...[...location.parents].reverse()]) {
-    const found = directives(level.block, name);
-    if (found.length) return found;
-  }
-  return directives(tree, name);
-}
+import type { Finding } from './finding.js';
+import { buildContext, effective, type Location, type Rule } from './nginx-context.js';
+import { INJECTION_RULES } from './nginx-injection-rules.js';
+import { directives, type Directive } from './nginx-parse.js';
 
 const headerSet = (list: Directive[], header: string) => list.find((d) => d.args[0]?.toLowerCase() === header.toLowerCase());
 const seconds = (value: string | undefined): number => {
@@ -39,10 +13,10 @@ const seconds = (value: string | undefined): number => {
 const proxies = (l: Location) => directives(l.node.block, 'proxy_pass').length > 0;
 const isWebSocket = (l: Location, tree: Directive[]) => !!headerSet(effective(l, tree, 'proxy_set_header'), 'Upgrade') || /(^|\/)(ws|wss|websocket|socket|cable)(\/|$)/i.test(l.path);
 const SECURITY_HEADERS = ['x-frame-options', 'x-content-type-options', 'content-security-policy', 'strict-transport-security', 'referrer-policy'];
-const UNSAFE_VARIABLE = /\$(uri|document_uri|\d|\{uri\}|\{document_uri\})/;
 // A path segment (or regex alternative) naming a metrics/status page or a liveness endpoint.
 const METRICS_PATH = /(^|[/|(^])(metrics|status|nginx_status|stub_status)([/$|)]|$)/i;
-const HEALTH_PATH = /(^|[/|(^])(health|healthz|ready|readyz|live|livez)([/$|)]|$)/i;
+// The name must end the path: `/api/live/` (Grafana's WebSocket tree) is a directory, not a probe.
+const HEALTH_PATH = /(^|[/|(^])(health|healthz|ready|readyz|live|livez)([$|)]|$)/i;
 const open = (l: Location, tree: Directive[]) => effective(l, tree, 'deny').length === 0 && effective(l, tree, 'allow').length === 0;
 
 export const NGINX_RULES: Rule[] = [
@@ -85,7 +59,7 @@ export const NGINX_RULES: Rule[] = [
     id: 'nginx/health-open',
     severity: 'warning',
     check: ({ tree, locations }) =>
-      locations.filter((l) => HEALTH_PATH.test(l.path) && !METRICS_PATH.test(l.path) && open(l, tree)).map((l) => ({
+      locations.filter((l) => HEALTH_PATH.test(l.path) && !METRICS_PATH.test(l.path) && !isWebSocket(l, tree) && open(l, tree)).map((l) => ({
         line: l.node.line,
         message: `${l.path} is reachable from anywhere (fine for an external uptime check; otherwise restrict it)`,
         fix: 'add allow <internal CIDRs>; deny all; (or proxygen networks: + allow:), or keep it public on purpose',
@@ -104,17 +78,23 @@ export const NGINX_RULES: Rule[] = [
   {
     id: 'nginx/add-header-dropped',
     severity: 'warning',
-    check: ({ tree, locations }) =>
-      locations.flatMap((l) => {
-        const own = directives(l.node.block, 'add_header');
+    // Every block that can hold add_header, `if` included: a matching `if` replaces the lot.
+    check: ({ tree, placed }) => {
+      // Each block's own add_header lines, looked up once: a server can hold thousands of locations.
+      const headers = new Map<Directive[] | undefined, Directive[]>();
+      const headersIn = (block: Directive[] | undefined) => headers.get(block) ?? headers.set(block, directives(block, 'add_header')).get(block)!;
+      return ['http', 'server', 'location', 'if'].flatMap(placed).flatMap((at) => {
+        const own = headersIn(at.node.block);
         if (!own.length) return [];
-        const parent = [...l.parents].reverse().map((p) => directives(p.block, 'add_header')).find((list) => list.length) ?? directives(tree, 'add_header');
+        const parent = [...at.parents].reverse().map((p) => headersIn(p.block)).find((list) => list.length) ?? headersIn(tree);
         const names = new Set(own.map((d) => d.args[0]?.toLowerCase()));
         const dropped = parent.map((d) => d.args[0]?.toLowerCase() ?? '').filter((name) => !names.has(name));
-        if (!dropped.length) return [];
+        if (!dropped.length || effective(at, tree, 'add_header_inherit')[0]?.args[0] === 'merge') return [];
         const security = dropped.some((name) => SECURITY_HEADERS.includes(name));
-        return [{ line: own[0]!.line, severity: security ? ('error' as const) : ('warning' as const), message: `add_header in ${l.path} drops the inherited ${dropped.join(', ')} (nginx inherits add_header only when a block sets none)`, fix: 'repeat the server-level add_header lines in this location' }];
-      }),
+        const where = at.node.name === 'location' ? at.node.args.join(' ') : `${at.node.name} ${at.node.args.join(' ')}`.trim();
+        return [{ line: own[0]!.line, severity: security ? ('error' as const) : ('warning' as const), message: `add_header in ${where} drops the inherited ${dropped.join(', ')} (nginx inherits add_header only when a block sets none)`, fix: 'repeat the outer add_header lines in this block (nginx 1.29.3+: add_header_inherit merge;)' }];
+      });
+    },
   },
   {
     id: 'nginx/tls-protocols',
@@ -132,31 +112,11 @@ export const NGINX_RULES: Rule[] = [
       named('ssl_stapling').filter((d) => d.args[0] === 'on').map((d) => ({ line: d.line, message: 'ssl_stapling on: Let\'s Encrypt certificates carry no OCSP responder since 2025, so stapling only logs errors', fix: 'ssl_stapling off;' })),
   },
   {
-    id: 'nginx/host-spoofing',
-    severity: 'warning',
-    check: ({ named }) =>
-      named('proxy_set_header').filter((d) => d.args[0]?.toLowerCase() === 'host' && /\$(http_host|arg_)/.test(d.args[1] ?? '')).map((d) => ({ line: d.line, message: `proxy_set_header Host ${d.args[1]} passes a client-controlled Host upstream`, fix: 'proxy_set_header Host $host;' })),
-  },
-  {
-    id: 'nginx/ssrf',
-    severity: 'error',
-    check: ({ named }) =>
-      named('proxy_pass').filter((d) => /^\$|:\/\/[^/]*\$|\$(arg_|http_|\d)/.test(d.args[0] ?? '')).map((d) => ({ line: d.line, message: `proxy_pass ${d.args[0]} takes its target from a variable: a client may steer it (SSRF)`, fix: 'proxy_pass to a fixed upstream name' })),
-  },
-  {
     id: 'nginx/alias-traversal',
     severity: 'error',
     check: ({ locations }) =>
       locations.filter((l) => (l.modifier === '' || l.modifier === '^~') && !l.path.endsWith('/')).flatMap((l) =>
         directives(l.node.block, 'alias').map((d) => ({ line: d.line, message: `alias in location ${l.path} (no trailing "/") allows ${l.path}../ path traversal`, fix: `use location ${l.path}/ or make alias end without "/" consistently` })),
-      ),
-  },
-  {
-    id: 'nginx/http-splitting',
-    severity: 'error',
-    check: ({ named }) =>
-      ['return', 'rewrite', 'add_header', 'proxy_set_header'].flatMap((name) =>
-        named(name).filter((d) => d.args.slice(1).some((a) => UNSAFE_VARIABLE.test(a))).map((d) => ({ line: d.line, message: `${name} uses a decoded URI variable ($uri or a capture) that can carry CR/LF into headers`, fix: 'use $request_uri (still encoded) instead' })),
       ),
   },
   {
@@ -175,29 +135,7 @@ export const NGINX_RULES: Rule[] = [
   },
 ];
 
-/** One walk for every rule: directives by name and the blocks, each in file order. */
-function indexTree(tree: Directive[]): Pick<Context, 'named' | 'blocks'> {
-  const byName = new Map<string, Directive[]>();
-  const blocks: Directive[][] = [];
-  const walk = (block: Directive[]) => {
-    blocks.push(block);
-    for (const directive of block) {
-      const list = byName.get(directive.name);
-      if (list) list.push(directive);
-      else byName.set(directive.name, [directive]);
-      if (directive.block) walk(directive.block);
-    }
-  };
-  walk(tree);
-  return { named: (name) => byName.get(name) ?? [], blocks };
-}
-
 export function lintNginx(file: string, tree: Directive[]): Finding[] {
-  const locations = findBlocks(tree, 'location').map(({ node, parents }) => {
-    const [first, second] = node.args;
-    const modifier = ['=', '~', '~*', '^~'].includes(first ?? '') ? first! : '';
-    return { node, parents, modifier, path: (modifier ? second : first) ?? '' };
-  });
-  const ctx: Context = { file, tree, locations, ...indexTree(tree) };
-  return NGINX_RULES.flatMap((rule) => rule.check(ctx).map((hit) => ({ rule: rule.id, severity: hit.severity ?? rule.severity, file, line: hit.line, message: hit.message, fix: hit.fix })));
+  const ctx = buildContext(file, tree);
+  return [...NGINX_RULES, ...INJECTION_RULES].flatMap((rule) => rule.check(ctx).map((hit) => ({ rule: rule.id, severity: hit.severity ?? rule.severity, file, line: hit.line, message: hit.message, fix: hit.fix })));
 }

@@ -1,5 +1,7 @@
-import { relative } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Finding } from './finding.js';
+import { HELP_URI, ruleDoc } from './rule-docs.js';
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';
 
@@ -9,6 +11,30 @@ export function summaryLine(findings: Finding[]): string {
   return `${count(findings, 'error')} errors, ${count(findings, 'warning')} warnings, ${count(findings, 'note')} notes`;
 }
 
+/** A SARIF artifact URI: relative to the current directory, each segment percent-encoded (a space, `c:d.conf`). */
+export function artifactUri(file: string): string {
+  const path = relative(process.cwd(), file) || file;
+  if (isAbsolute(path)) return pathToFileURL(path).href;
+  return path.split(sep).map((segment) => encodeURIComponent(segment)).join('/');
+}
+
+const plain = (markdown: string) => markdown.replace(/`/g, '');
+
+/** A rule's SARIF descriptor, from its documentation (GitHub code scanning shows these). */
+function sarifRule(id: string): object {
+  const doc = ruleDoc(id);
+  if (!doc) return { id, shortDescription: { text: id } };
+  const help = (text: (s: string) => string) => `Catches: ${text(doc.catches)}.${doc.misses ? ` Does not catch: ${text(doc.misses)}.` : ''}`;
+  return {
+    id,
+    shortDescription: { text: plain(doc.catches).split(/ \(|: /)[0] },
+    fullDescription: { text: plain(doc.catches) },
+    help: { text: help(plain), markdown: help((s) => s) },
+    helpUri: HELP_URI,
+    defaultConfiguration: { level: doc.level },
+  };
+}
+
 function sarif(findings: Finding[], version: string): object {
   const rules = [...new Set(findings.map((f) => f.rule))].sort();
   return {
@@ -16,12 +42,13 @@ function sarif(findings: Finding[], version: string): object {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'proxygen', version, informationUri: 'https://github.com/proxygen/proxygen', rules: rules.map((id) => ({ id, shortDescription: { text: id } })) } },
+        tool: { driver: { name: 'proxygen', version, informationUri: 'https://github.com/proxygen/proxygen', rules: rules.map(sarifRule) } },
         results: findings.map((f) => ({
           ruleId: f.rule,
+          ruleIndex: rules.indexOf(f.rule),
           level: f.severity,
           message: { text: `${f.message}. Fix: ${f.fix}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: relative(process.cwd(), f.file) || f.file }, region: { startLine: Math.max(1, f.line) } } }],
+          locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(f.file) }, region: { startLine: Math.max(1, f.line) } } }],
         })),
       },
     ],

@@ -1,32 +1,31 @@
 import type { Finding } from '../lint/finding.js';
 import { isRecord, readYaml } from './yaml-source.js';
 import ipaddr from 'ipaddr.js';
+import { goAtoi, goDurationError, parseGoUrl, splitsHostPort, yamlDecodeError, type GoType } from './go-values.js';
+import { re2Error } from './re2-syntax.js';
 
 // The rules and messages of cloudflared's own config loading and `tunnel ingress validate`
 // (shared/research/validators.md section 1): the first error wins, unknown keys only warn.
 
 const RULE_KEYS = new Set(['hostname', 'path', 'service', 'originRequest']);
-const ORIGIN_KEYS: Record<string, 'duration' | 'bool' | 'int' | 'string' | 'list' | 'map'> = {
+const ORIGIN_KEYS: Record<string, GoType | 'list' | 'map'> = {
   connectTimeout: 'duration', tlsTimeout: 'duration', tcpKeepAlive: 'duration', noHappyEyeballs: 'bool', keepAliveConnections: 'int',
   keepAliveTimeout: 'duration', httpHostHeader: 'string', originServerName: 'string', matchSNItoHost: 'bool', caPool: 'string',
-  noTLSVerify: 'bool', disableChunkedEncoding: 'bool', bastionMode: 'bool', proxyAddress: 'string', proxyPort: 'int',
+  noTLSVerify: 'bool', disableChunkedEncoding: 'bool', bastionMode: 'bool', proxyAddress: 'string', proxyPort: 'uint',
   proxyType: 'string', ipRules: 'list', http2Origin: 'bool', access: 'map',
 };
 const ACCESS_KEYS = new Set(['required', 'teamName', 'audTag', 'environment']);
 const IP_RULE_KEYS = new Set(['prefix', 'ports', 'allow']);
-const WARP_KEYS = new Set(['connectTimeout', 'maxActiveFlows', 'tcpKeepAlive']);
+const WARP_TYPES: Record<string, GoType> = { connectTimeout: 'duration', maxActiveFlows: 'uint', tcpKeepAlive: 'duration' };
+const WARP_KEYS = new Set(Object.keys(WARP_TYPES));
 const FLAG_TYPES: Record<string, 'int' | 'duration' | 'string'> = { retries: 'int', 'ha-connections': 'int', 'grace-period': 'duration', 'rpc-timeout': 'duration', 'credentials-file': 'string', tunnel: 'string' };
-const GO_DURATION = /^([0-9]+(\.[0-9]*)?(ns|us|\u00b5s|ms|s|m|h))+$|^0$/;
-const GO_BOOL = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'y', 'n']);
+const goTypeOf = (value: unknown) => (typeof value === 'string' ? 'string' : typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int' : typeof value === 'number' ? 'float64' : 'map[string]interface {}');
 
-function typeError(kind: string, value: unknown, key: string): string | null {
-  if (kind === 'duration') {
-    if (typeof value === 'number') return `yaml: unmarshal errors:\n  cannot unmarshal !!int \`${value}\` into time.Duration`;
-    if (typeof value !== 'string' || !GO_DURATION.test(value)) return `time: invalid duration "${String(value)}"`;
-  }
-  if (kind === 'bool' && typeof value !== 'boolean' && !GO_BOOL.has(String(value).toLowerCase())) return `yaml: unmarshal errors:\n  cannot unmarshal !!str \`${String(value)}\` into bool`;
-  if (kind === 'int' && !Number.isInteger(value)) return `expected int found ${typeof value === 'string' ? 'string' : typeof value} for ${key}`;
-  return null;
+/** A top-level key read as a CLI flag (altsrc): its own messages, durations through time.ParseDuration. */
+function flagError(kind: 'int' | 'duration' | 'string', value: unknown, key: string): string | null {
+  if (kind === 'duration' && typeof value === 'string') return goDurationError(value);
+  const ok = kind === 'int' ? Number.isInteger(value) : typeof value === 'string';
+  return ok ? null : `expected ${kind} found ${goTypeOf(value)} for ${key}`;
 }
 
 // Only a socks-proxy rule's own ipRules are parsed strictly; root-level and other rules' entries
@@ -43,42 +42,26 @@ function ipRuleError(rules: unknown): string | null {
 }
 
 function serviceError(service: unknown, bastion: boolean, ipRules: unknown): string | null {
-  const svc = typeof service === 'string' ? service : '';
+  const svc = service === null || typeof service === 'object' ? '' : String(service);
   if (svc === 'socks-proxy') return ipRuleError(ipRules);
   if (/^unix(\+tls)?:/.test(svc)) return null;
   if (svc.startsWith('http_status:')) {
-    const code = svc.slice('http_status:'.length);
-    if (!/^-?[0-9]+$/.test(code)) return `invalid HTTP status code: strconv.Atoi: parsing "${code}": invalid syntax`;
-    return Number(code) < 100 || Number(code) > 999 ? `invalid HTTP status code: ${Number(code)}` : null;
+    const code = goAtoi(svc.slice('http_status:'.length));
+    if (typeof code === 'string') return `invalid HTTP status code: ${code}`;
+    return code < 100 || code > 999 ? `invalid HTTP status code: ${code}` : null;
   }
   if (['hello_world', 'hello-world', 'socks-proxy', 'bastion'].includes(svc) || bastion) return null;
-  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(svc);
-  if (!scheme && /^[^/]*:/.test(svc)) return `parse "${svc}": first path segment in URL cannot contain colon`;
-  const rest = scheme ? svc.slice(scheme[0].length) : svc;
-  const authority = rest.startsWith('//') ? rest.slice(2).split(/[/?#]/)[0]! : '';
-  if (/\s/.test(authority)) return `parse "${svc}": invalid character " " in host name`;
-  const host = authority.replace(/^[^@]*@/, '').replace(/:[0-9]*$/, '');
-  if (!scheme || !host) return `${svc} is an invalid address, please make sure it has a scheme and a hostname`;
-  const path = rest.startsWith('//') ? rest.slice(2 + authority.length).split(/[?#]/)[0]! : rest;
-  if (path !== '') return `${svc} is an invalid address, ingress rules don't support proxying to a different path on the origin service. The path will be the same as the eyeball request's path`;
+  const url = parseGoUrl(svc);
+  if (typeof url === 'string') return url;
+  if (!url.scheme || !url.hostname) return `${svc} is an invalid address, please make sure it has a scheme and a hostname`;
+  if (url.path !== '') return `${svc} is an invalid address, ingress rules don't support proxying to a different path on the origin service. The path will be the same as the eyeball request's path`;
   return null;
 }
 
 function hostnameError(hostname: string): string | null {
-  if (/^(\[[^\]]*\]|[^:[\]]*):[0-9]*$/.test(hostname)) return 'Hostname cannot contain a port';
+  if (splitsHostPort(hostname)) return 'Hostname cannot contain a port';
   if (hostname.lastIndexOf('*') > 0) return 'Hostname patterns can have at most one wildcard character ("*") and it can only be used for subdomains, e.g. "*.example.com"';
   return null;
-}
-
-function regexError(path: string): string | null {
-  const unsupported = /\(\?[=!]|\(\?<[=!]|\\[1-9]/.exec(path);
-  if (unsupported) return `error parsing regexp: invalid or unsupported Perl syntax: \`${unsupported[0]}\``;
-  try {
-    new RegExp(path);
-    return null;
-  } catch (error) {
-    return `error parsing regexp: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
-  }
 }
 
 export function validateCloudflared(file: string, text: string): Finding[] {
@@ -90,8 +73,8 @@ export function validateCloudflared(file: string, text: string): Finding[] {
   if (!isRecord(data)) return [finding('error', 1, 'error parsing YAML in config file: the top level is not a mapping', 'write key: value pairs')];
   const warnings: Finding[] = [];
   for (const [key, kind] of Object.entries(FLAG_TYPES)) {
-    const error = key in data ? typeError(kind, data[key], key) : null;
-    if (error || (kind === 'string' && key in data && typeof data[key] !== 'string')) return [finding('error', source.lineOf([key]), error ?? `expected string found ${typeof data[key]} for ${key}`, `give ${key} a ${kind}`)];
+    const error = key in data ? flagError(kind, data[key], key) : null;
+    if (error) return [finding('error', source.lineOf([key]), error, `give ${key} a ${kind}`)];
   }
   const unknownKeys = (object: Record<string, unknown>, known: Set<string>, type: string, at: (string | number)[]) => {
     for (const key of Object.keys(object)) if (!known.has(key)) warnings.push(finding('warning', source.lineOf([...at, key]), `Warning: unused keys detected in your config file: line ${source.lineOf([...at, key])}: field ${key} not found in type config.${type}`, `remove or rename ${key}`));
@@ -102,12 +85,19 @@ export function validateCloudflared(file: string, text: string): Finding[] {
     if (isRecord(origin.access)) unknownKeys(origin.access, ACCESS_KEYS, 'AccessConfig', [...at, 'access']);
     (Array.isArray(origin.ipRules) ? origin.ipRules : []).forEach((rule: unknown, i: number) => isRecord(rule) && unknownKeys(rule, IP_RULE_KEYS, 'IngressIPRule', [...at, 'ipRules', i]));
     for (const [key, value] of Object.entries(origin)) {
-      const error = ORIGIN_KEYS[key] ? typeError(ORIGIN_KEYS[key]!, value, key) : null;
+      const type = ORIGIN_KEYS[key];
+      const error = type && type !== 'list' && type !== 'map' ? yamlDecodeError(type, value) : null;
       if (error) return finding('error', source.lineOf([...at, key]), error, `fix the type of ${key}`);
     }
     return null;
   };
-  if (isRecord(data['warp-routing'])) unknownKeys(data['warp-routing'], WARP_KEYS, 'WarpRoutingConfig', ['warp-routing']);
+  if (isRecord(data['warp-routing'])) {
+    unknownKeys(data['warp-routing'], WARP_KEYS, 'WarpRoutingConfig', ['warp-routing']);
+    for (const [key, value] of Object.entries(data['warp-routing'])) {
+      const error = WARP_TYPES[key] ? yamlDecodeError(WARP_TYPES[key]!, value) : null;
+      if (error) return [finding('error', source.lineOf(['warp-routing', key]), error, `fix the type of ${key}`)];
+    }
+  }
   const rootOrigin = originErrors(data.originRequest, ['originRequest']);
   if (rootOrigin) return [rootOrigin];
   const rules = data.ingress;
@@ -133,7 +123,7 @@ export function validateCloudflared(file: string, text: string): Finding[] {
     const catchAll = (hostname === '' || hostname === '*') && path === '';
     if (catchAll && index < rules.length - 1) return [finding('error', line(), `Rule #${n} is matching the hostname '${hostname}', but this will match every hostname, meaning the rules which follow it will never be triggered.`, 'move the catch-all rule to the end')];
     if (!catchAll && index === rules.length - 1) return [finding('error', line(), 'The last ingress rule must match all URLs (i.e. it should not have a hostname or path filter)', 'end with - service: http_status:404')];
-    const pathProblem = path ? regexError(path) : null;
+    const pathProblem = path ? re2Error(path) : null;
     if (pathProblem) return [finding('error', source.lineOf([...at, 'path']), `Rule #${n} has an invalid regex: ${pathProblem}`, 'write an RE2 regular expression')];
   }
   if ('url' in data) return [finding('error', source.lineOf(['url']), "You can't set the --url flag (or $TUNNEL_URL) when using multiple-origin ingress rules", 'remove url:'), ...warnings];

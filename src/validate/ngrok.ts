@@ -1,4 +1,5 @@
 import type { Finding } from '../lint/finding.js';
+import { policyProblems, upstreamError, type Protocol } from './ngrok-endpoint.js';
 import { isRecord, readYaml } from './yaml-source.js';
 
 // The ngrok agent's config rules (shared/research/validators.md section 2): strict YAML, a
@@ -46,7 +47,8 @@ export function validateNgrok(file: string, text: string): Finding[] {
       else if (names.has(name)) add(line(), `endpoint name '${name}' is used twice`, 'give each endpoint a unique name');
       names.add(name);
       const url = typeof endpoint.url === 'string' ? endpoint.url : '';
-      const scheme = /^([a-z]+):\/\//.exec(url)?.[1] ?? (url ? 'https' : 'https');
+      const scheme = /^([a-z]+):\/\//.exec(url)?.[1] ?? 'https';
+      const protocol: Protocol = scheme === 'tcp' || scheme === 'tls' ? scheme : 'http';
       if (!['http', 'https', 'tcp', 'tls'].includes(scheme)) add(source.lineOf([...at, 'url']), `ERR_NGROK_9036 Invalid scheme ${scheme}, allowed schemes: http, https, tcp, tls`, 'url: https://NAME.ngrok.app');
       const port = /^(https?):\/\/[^/:]+:([0-9]+)/.exec(url);
       if (port && !((port[1] === 'https' && port[2] === '443') || (port[1] === 'http' && port[2] === '80'))) add(source.lineOf([...at, 'url']), `ERR_NGROK_9035 Invalid port for URL with scheme ${port[1]}, allowed ports are ${port[1] === 'https' ? 443 : 80}`, 'drop the port');
@@ -58,10 +60,11 @@ export function validateNgrok(file: string, text: string): Finding[] {
       unknown(upstream, UPSTREAM_KEYS, 'v3UpstreamConfig', [...at, 'upstream']);
       const target = String(upstream.url);
       if (/^tcp:\/\//.test(target) && !url) add(line(), `Endpoint '${name}' specifies a URL with an unsupported scheme: tcp`, 'give the endpoint a tcp:// url');
-      if (!/^([0-9]{1,5}|https?:\/\/[^/\s]+|tcp:\/\/[^/\s]+:[0-9]{1,5}|[a-z0-9.-]+(:[0-9]{1,5})?)$/.test(target)) add(source.lineOf([...at, 'upstream', 'url']), `ERR_NGROK_4500 ${target} is not a valid tcp address or URL`, 'upstream.url: 8080 or http://127.0.0.1:8080');
+      const upstreamProblem = upstreamError(target, protocol);
+      if (upstreamProblem) add(source.lineOf([...at, 'upstream', 'url']), upstreamProblem, 'upstream.url: 8080, 127.0.0.1:8080, http://127.0.0.1:8080, tcp://HOST:PORT or file:///DIR');
       if (upstream.protocol !== undefined && !['http1', 'http2'].includes(String(upstream.protocol))) add(source.lineOf([...at, 'upstream', 'protocol']), 'upstream.protocol must be http1 or http2', 'protocol: http1');
       if (upstream.proxy_protocol !== undefined && ![1, 2, '1', '2'].includes(upstream.proxy_protocol as number)) add(source.lineOf([...at, 'upstream', 'proxy_protocol']), "ERR_NGROK_1123 specifies invalid protocol version. Use one of version '1' or '2' to enable proxy proto.", 'proxy_protocol: 1');
-      checkPolicy(endpoint.traffic_policy, [...at, 'traffic_policy']);
+      checkPolicy(endpoint.traffic_policy, protocol, [...at, 'traffic_policy']);
     }
   } else {
     if ('endpoints' in data || 'agent' in data) add(source.lineOf(['endpoints' in data ? 'endpoints' : 'agent']), `YAML parsing error: field ${'endpoints' in data ? 'endpoints' : 'agent'} is not supported by config version 2`, 'use version: 3, or tunnels:');
@@ -78,15 +81,10 @@ export function validateNgrok(file: string, text: string): Finding[] {
     if (tunnel.addr === undefined) add(source.lineOf(at), `tunnel '${name}' has no addr`, 'addr: 8080');
     unknown(tunnel, [...TUNNEL_COMMON, ...TUNNEL_KEYS[proto]!.keys], TUNNEL_KEYS[proto]!.type, at);
     if (tunnel.proxy_proto !== undefined && ![1, 2, '1', '2'].includes(tunnel.proxy_proto as number)) add(source.lineOf([...at, 'proxy_proto']), "ERR_NGROK_1123 specifies invalid protocol version. Use one of version '1' or '2' to enable proxy proto.", 'proxy_proto: 1');
-    checkPolicy(tunnel.traffic_policy, [...at, 'traffic_policy']);
+    for (const key of ['traffic_policy', 'policy']) checkPolicy(tunnel[key], proto === 'tcp' || proto === 'tls' ? proto : 'http', [...at, key]);
   }
-  function checkPolicy(policy: unknown, at: (string | number)[]) {
-    if (policy === undefined) return;
-    if (!isRecord(policy)) return add(source.lineOf(at), 'traffic_policy is not a mapping', 'on_http_request: [...]');
-    for (const [phase, rules] of Object.entries(policy)) {
-      if (!['on_http_request', 'on_http_response', 'on_tcp_connect'].includes(phase)) add(source.lineOf([...at, phase]), `unknown traffic policy phase ${phase}`, 'use on_http_request, on_http_response or on_tcp_connect');
-      else if (!Array.isArray(rules) || rules.some((r) => !isRecord(r) || !Array.isArray(r.actions) || r.actions.some((a: unknown) => !isRecord(a) || typeof a.type !== 'string'))) add(source.lineOf([...at, phase]), `${phase}: every rule needs actions with a type`, 'actions: [{ type: deny }]');
-    }
+  function checkPolicy(policy: unknown, protocol: Protocol, at: (string | number)[]) {
+    for (const problem of policyProblems(policy, protocol, at)) add(source.lineOf(problem.at), problem.message, problem.fix, problem.severity);
   }
   return findings;
 }
