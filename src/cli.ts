@@ -19,6 +19,12 @@ const EXAMPLES = {
     'proxygen refresh-allowlist --source meta.json  # a mirror or a saved response',
   ],
   presets: ['proxygen presets', 'proxygen presets --json'],
+  apply: [
+    'proxygen apply --dry-run --diff              # what would change in /etc, nothing written',
+    'sudo proxygen apply                          # install, nginx -t / caddy validate, reload',
+    'proxygen apply --root /srv/image --no-reload # into a directory laid out like /',
+  ],
+  uninstall: ['sudo proxygen uninstall                      # the site of ./proxygen.yaml', 'sudo proxygen uninstall --site pipelit.example.com'],
   verify: [
     'proxygen verify',
     'proxygen verify --hold 75s                     # idle WebSockets must outlive nginx\'s 60 s default',
@@ -101,7 +107,7 @@ const COMMANDS: Record<string, Declare> = {
   },
   'refresh-allowlist': (command) => {
     withGlobals(command)
-      .description('fetch GitHub meta ranges and swap the allowlist files safely (for cron)')
+      .description('fetch GitHub meta ranges and swap the allowlist files safely (for cron; live files of an applied site)')
       .option('--source <url|file>', 'meta API address or a saved response', 'https://api.github.com/meta')
       .option('-n, --dry-run', 'print the diff, change nothing')
       .option('--force', 'accept a list that shrank by more than half')
@@ -109,10 +115,41 @@ const COMMANDS: Record<string, Declare> = {
       .option('-v, --verbose', 'say what happened even when all is well')
       .option('--timeout <seconds>', 'per request', '10')
       .option('--retries <n>', 'on 5xx and network errors', '2')
+      .option('--root <dir>', 'the --root the site was applied with (an applied site is refreshed in its live files)')
       .addHelpText('after', examples(EXAMPLES.refresh))
       .action(async (options) => {
         await prepare(options);
         await (await import('./commands/refresh-allowlist.js')).run(options);
+      });
+  },
+  apply: (command) => {
+    withGlobals(command)
+      .description('install the site into the live config (Debian layout or install:), validate, reload, probe; restore on failure')
+      .option('--root <dir>', 'prefix every live path with this directory (DESTDIR style)')
+      .option('-n, --dry-run', 'show what would change against the live files, write nothing')
+      .option('--diff', 'print a unified diff of each change')
+      .option('-f, --force', 'replace files at live paths that proxygen did not write')
+      .option('--no-reload', 'write and validate, but do not reload the proxies')
+      .option('--no-timer', 'do not install the systemd timer for refresh-allowlist')
+      .addHelpText('after', examples(EXAMPLES.apply))
+      .action(async (options) => {
+        await prepare(options);
+        await (await import('./commands/apply.js')).run(options);
+      });
+  },
+  uninstall: (command) => {
+    withGlobals(command)
+      .description('remove one applied site and recompose the shared files, with the same validate/reload/restore')
+      .option('--site <domain>', 'the applied site to remove (default: the domain of --config)')
+      .option('--root <dir>', 'prefix every live path with this directory (DESTDIR style)')
+      .option('-n, --dry-run', 'show what would change, write nothing')
+      .option('--diff', 'print a unified diff of each change')
+      .option('-f, --force', 'remove files even when they were edited since proxygen wrote them')
+      .option('--no-reload', 'do not reload the proxies')
+      .addHelpText('after', examples(EXAMPLES.uninstall))
+      .action(async (options) => {
+        await prepare(options);
+        await (await import('./commands/uninstall.js')).run(options);
       });
   },
   verify: (command) => {

@@ -19,7 +19,7 @@ export async function configureColor(options: { color?: boolean }): Promise<void
   if (chalk.level > 0) paint = { green: chalk.green, yellow: chalk.yellow, dim: chalk.dim, red: chalk.red };
 }
 
-const STATUS_COLOR: Record<string, 'green' | 'yellow' | 'dim'> = { created: 'green', updated: 'yellow', unchanged: 'dim', kept: 'dim' };
+const STATUS_COLOR: Record<string, 'green' | 'yellow' | 'red' | 'dim'> = { created: 'green', updated: 'yellow', removed: 'red', unchanged: 'dim', kept: 'dim' };
 
 export const style = {
   status: (status: string) => (STATUS_COLOR[status] ? paint[STATUS_COLOR[status]!] : plain)(status.padEnd(9)),

@@ -40,7 +40,8 @@ describe('proxygen init without a terminal (flags, --yes, piped stdin)', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n')[0]).toBe('wrote proxygen.yaml and proxygen.schema.json; rendered 4 files under deploy/proxy/');
-    expect(result.stdout).toContain(`  4. check it live: proxygen verify --config ${dir}/proxygen.yaml\n`);
+    expect(result.stdout).toContain(`  1. one proxy per server: keep nginx or caddy in targets: of ${dir}/proxygen.yaml (both would listen on the same ports)\n`);
+    expect(result.stdout).toMatch(/\n {2}4\. put it live, then check it: sudo proxygen apply --config \S+ && proxygen verify --config \S+\n$/);
     expect(readFileSync(join(dir, 'proxygen.yaml'), 'utf8')).toBe(
       '# yaml-language-server: $schema=./proxygen.schema.json\n# Written by `proxygen init`. Edit it, then run `proxygen render`.\n# Preset pipelit fills in the rest; `proxygen presets` lists what each one sets.\nversion: 1\npreset: pipelit\ndomain: x.example.com\nupstream: http://127.0.0.1:8000\ntls:\n  mode: acme\ntargets: [nginx, caddy]\n',
     );

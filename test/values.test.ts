@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
 import * as v from '../src/config/values.js';
 
-const cases: [string, z.ZodMiniType, string, boolean][] = [
+const cases: [string, z.ZodMiniType, string | number, boolean][] = [
   ['host', v.hostName, 'pilot.example.com', true],
   ['host', v.hostName, 'localhost', true],
   ['host', v.hostName, 'xn--bcher-kva.example', true],
@@ -63,6 +63,17 @@ const cases: [string, z.ZodMiniType, string, boolean][] = [
   ['email', v.email, 'ops@example.com;', false],
   ['name', v.name, 'github-hooks', true],
   ['name', v.name, 'Internal', false],
+  ['listen', v.listen, 8443, true],
+  ['listen', v.listen, '127.0.0.1:8443', true],
+  ['listen', v.listen, '[::1]:8443', true],
+  ['listen', v.listen, '0.0.0.0:443', true],
+  ['listen', v.listen, 'localhost:8443', false],
+  ['listen', v.listen, '::1:8443', false],
+  ['listen', v.listen, '[::1]', false],
+  ['listen', v.listen, '127.0.0.1:0', false],
+  ['listen', v.listen, '127.0.0.1:70000', false],
+  ['listen', v.listen, '127.0.0.1:8443;', false],
+  ['listen', v.listen, '256.0.0.1:8443', false],
 ];
 
 describe('value grammars', () => {

@@ -112,7 +112,7 @@ export async function run(options: InitOptions): Promise<void> {
   await writeFileAtomic(configPath, text);
   const project = await loadProject(configPath);
   const { results } = await writeProject(project);
-  const steps = nextSteps(answers, configPath, relative(process.cwd(), project.outputDir) || '.', project.plan.allowlists.length > 0);
+  const steps = nextSteps(answers, configPath, { hasAllowlists: project.plan.allowlists.length > 0, tunnel: project.config.tunnel.cloudflare.tunnel, credentials: project.config.tunnel.cloudflare.credentials_file });
   if (options.json) {
     writeOut(`${JSON.stringify({ config: configPath, schema: join(dirname(configPath), SCHEMA_FILE), answers, warnings: imported?.warnings ?? [], files: results, nextSteps: steps }, null, 2)}\n`);
     return;

@@ -1,15 +1,15 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { allowlistsFromMeta, MetaRejected, sectionsOf } from '../allowlist/validate.js';
+import { sectionsOf } from '../allowlist/validate.js';
 import { EXIT, UserError } from '../errors.js';
 import { unifiedDiff } from '../io/diff.js';
 import { acquireLock } from '../io/lock.js';
-import { FetchFailed, fetchMeta } from '../io/meta-fetch.js';
 import { runTool } from '../io/run.js';
 import { LOCK_FILE, readState, writeState, type State } from '../io/state.js';
 import { validateWithTools } from '../io/validators.js';
 import { readIfExists, writeFilesAtomic } from '../io/write.js';
-import { spinner, type GlobalOptions } from '../output.js';
+import { fail, fetchLists, refuseSuspicious } from '../io/meta-lists.js';
+import type { GlobalOptions } from '../output.js';
 import { buildPlan } from '../plan/plan.js';
 import { loadProject, type Project } from '../project.js';
 import { nginxAllowlistFile } from '../targets/nginx.js';
@@ -24,10 +24,9 @@ export interface RefreshOptions extends GlobalOptions {
   verbose?: boolean;
   timeout?: string;
   retries?: string;
+  root?: string;
 }
 
-export const GITHUB_META_URL = 'https://api.github.com/meta';
-const MAX_BYTES = 10 * 1024 * 1024;
 
 interface ListChange {
   name: string;
@@ -39,7 +38,6 @@ interface ListChange {
 
 const VALIDATED_TARGETS = ['nginx', 'caddy'] as const;
 
-const fail = (message: string, code: number = EXIT.outside) => new UserError(`refresh-allowlist: ${message}`, undefined, code);
 
 /** The `allow CIDR;` lines of an nginx allowlist file, in order. */
 function nginxAllowEntries(text: string): string[] {
@@ -95,6 +93,9 @@ export async function run(options: RefreshOptions): Promise<void> {
   const timeoutMs = Number(options.timeout ?? 10) * 1000;
   const retries = Number(options.retries ?? 2);
   if (!(timeoutMs > 0) || !Number.isInteger(retries) || retries < 0) throw new UserError('refresh-allowlist: --timeout takes seconds (> 0) and --retries a whole number');
+  // A site put live by `proxygen apply` is refreshed where the proxy reads it.
+  const live = await import('../host/refresh-live.js');
+  if (await live.isApplied(plan.domain, options.root)) return live.refreshLive(options, { timeoutMs, retries });
   const release = await acquireLock(join(outputDir, LOCK_FILE), 120_000).catch((error: Error) => {
     throw fail(error.message);
   });
@@ -119,49 +120,22 @@ async function refresh(project: Project, options: RefreshOptions, env: { timeout
   const onDisk = new Map(await Promise.all(paths.map(async (path) => [path, await readIfExists(join(env.outputDir, path))] as const)));
   const complete = [...onDisk.values()].every((text) => text !== null);
   const sameSections = JSON.stringify(state.sections ?? []) === JSON.stringify(sections);
-  const source = options.source ?? GITHUB_META_URL;
-  const stop = spinner(`fetching ${source}`, !options.json && !options.verbose);
-  let fetched;
-  try {
-    fetched = await fetchMeta({
-      source,
-      etag: complete && sameSections ? state.etag : undefined,
-      token: process.env.GITHUB_TOKEN || undefined,
-      userAgent: `proxygen/${__PROXYGEN_VERSION__}`,
-      timeoutMs: env.timeoutMs,
-      retries: env.retries,
-      maxBytes: MAX_BYTES,
-      backoffMs: Number(process.env.PROXYGEN_BACKOFF_MS ?? 500),
-    });
-  } catch (error) {
-    throw error instanceof FetchFailed ? fail(error.message) : error;
-  } finally {
-    stop();
-  }
+  const fetched = await fetchLists(project, options, { etag: complete && sameSections ? state.etag : undefined, timeoutMs: env.timeoutMs, retries: env.retries });
+  const source = fetched.source;
   const now = new Date().toISOString();
   const report = (result: object) => {
     if (options.json) writeOut(`${JSON.stringify(result, null, 2)}\n`);
   };
-  if (fetched.status === 'not-modified') {
+  if (fetched.next === null) {
     if (!options.dryRun) await writeState(env.outputDir, { ...state, etag: fetched.etag, checked: now });
     if (options.verbose) writeOut(`unchanged: ${source} answered 304 Not Modified\n`);
     return report({ changed: false, notModified: true, etag: fetched.etag ?? null, lists: [] });
   }
-  let next: Record<string, string[]>;
-  try {
-    next = allowlistsFromMeta(fetched.body, plan.allowlists);
-  } catch (error) {
-    throw error instanceof MetaRejected ? fail(`refused the response from ${source}: ${error.message}; nothing was changed`) : error;
-  }
+  const next = fetched.next;
   const nextPlan = buildPlan(config, plan.source, next);
   const rendered = renderAllowlistFiles(nextPlan, project.targets);
   const changes = diffLists(project, state, onDisk, next, new Map(rendered.map((f) => [f.path, f.content])));
-  for (const change of changes) {
-    if (change.after === 0) throw fail(`${change.name} would be empty; refused`);
-    if (change.before > 0 && change.after * 2 < change.before && !options.force) {
-      throw fail(`${change.name} would shrink from ${change.before} to ${change.after} ranges (more than half); refused, use --force if that is right`);
-    }
-  }
+  refuseSuspicious(changes, options.force);
   const changed = rendered.filter((f) => onDisk.has(f.path) && onDisk.get(f.path) !== f.content).map((f) => ({ ...f, previous: onDisk.get(f.path) ?? null }));
   const newState: State = { ...state, etag: fetched.etag, sections, checked: now, fetched: now, allowlists: Object.fromEntries(Object.entries(next).map(([name, cidrs]) => [name, { cidrs, fetched: now }])) };
   const summary = { changed: changed.length > 0, etag: fetched.etag ?? null, added: changes.reduce((n, c) => n + c.added.length, 0), removed: changes.reduce((n, c) => n + c.removed.length, 0), lists: changes, files: changed.map((f) => f.path) };

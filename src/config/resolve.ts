@@ -1,8 +1,11 @@
 import { classify, matchKeys } from '../plan/match.js';
-import { PRESETS } from '../presets/index.js';
+import ipaddr from 'ipaddr.js';
+import { PRESETS, type PresetValues } from '../presets/index.js';
 import { configError, type ConfigIssue, type ConfigSource } from './load.js';
 import type { KeyPath } from './locate.js';
+import type { Install } from './install-schema.js';
 import { routingIssues } from './routing-checks.js';
+import { splitListen } from './values.js';
 import { isSetName, TARGET_NAMES, type ConfigFile, type PresetName, type RouteInput, type TargetName } from './schema.js';
 
 /** A route after presets are applied, with where it came from for error messages. */
@@ -17,6 +20,8 @@ export interface Config {
   upstream: string;
   upstreams: NonNullable<ConfigFile['upstreams']>;
   ports: { http: number; https: number; tunnel: number };
+  /** The address each listener is bound to (`ports: { https: 127.0.0.1:8443 }`), null for all. */
+  bind: { http: string | null; https: string | null };
   tls: { mode: 'acme' | 'files' | 'off'; email?: string; cert?: string; key?: string; profile: 'modern' | 'intermediate'; hsts: boolean };
   headers: { security: boolean; set?: Record<string, string>; remove?: string[] };
   limits: { body: string; rate_status: number };
@@ -34,6 +39,7 @@ export interface Config {
   reload_command?: string;
   nginx: { version: string; ipv6: boolean; allowlist_dir: string };
   caddy: { version: string };
+  install: Install;
 }
 
 export const routePaths = (route: RouteInput): string[] => route.paths ?? [route.path!];
@@ -48,6 +54,33 @@ function mergeRoutes(preset: RouteInput[], file: RouteInput[] | undefined): Sour
   return [...own, ...kept.map((route) => ({ ...route, at: null }))];
 }
 
+interface Listen {
+  port: number;
+  address: string | null;
+}
+
+const listenOf = (value: number | string): Listen => (typeof value === 'number' ? { port: value, address: null } : splitListen(value)!);
+
+const portOf = (url: string) => {
+  const parsed = new URL(url);
+  return Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
+};
+
+/**
+ * A preset's firewall names its defaults (80/443 open, the app's port closed): they follow the
+ * site's own `ports` and upstream port. Lists written in the file are taken as written.
+ */
+function firewallFor(file: ConfigFile, preset: PresetValues, upstream: string | undefined, listens: Record<'http' | 'https', Listen>, tlsOn: boolean): Config['firewall'] {
+  if (!file.firewall && !preset.firewall) return undefined;
+  const appPort = (url: string | undefined) => (url ? portOf(url) : undefined);
+  const presetApp = appPort(preset.upstream);
+  // A listener bound to loopback is not for the outside: no hole for it.
+  const open = (['http', 'https'] as const).filter((key) => (key === 'http' || tlsOn) && !(listens[key].address && ipaddr.parse(listens[key].address!).range() === 'loopback'));
+  const allow = file.firewall?.allow ?? (preset.firewall ? open.map((key) => listens[key].port) : []);
+  const deny = file.firewall?.deny ?? [...new Set([appPort(upstream), ...(preset.firewall?.deny ?? []).filter((port) => port !== presetApp)].filter((port): port is number => port !== undefined))];
+  return { allow, deny };
+}
+
 function firstLabel(domain: string): string {
   return domain.split('.')[0]!;
 }
@@ -60,13 +93,16 @@ export function resolveConfig(file: ConfigFile, source: ConfigSource): Config {
   if (!upstream) issues.push({ path: ['upstream'], message: 'missing: set upstream (e.g. http://127.0.0.1:8080) or choose a preset' });
   const tlsIn = { ...preset.tls, ...file.tls };
   const tunnelName = file.tunnel?.cloudflare?.tunnel ?? firstLabel(file.domain);
+  const given = { http: 80, https: 443, tunnel: 8088, ...preset.ports, ...file.ports };
+  const listens = { http: listenOf(given.http), https: listenOf(given.https) };
   const targets = file.targets ?? [...TARGET_NAMES];
   const config: Config = {
     preset: presetName,
     domain: file.domain,
     upstream: upstream ?? 'http://127.0.0.1:1',
     upstreams: { ...preset.upstreams, ...file.upstreams },
-    ports: { http: 80, https: 443, tunnel: 8088, ...preset.ports, ...file.ports },
+    ports: { http: listens.http.port, https: listens.https.port, tunnel: given.tunnel },
+    bind: { http: listens.http.address, https: listens.https.address },
     tls: { mode: 'acme', profile: 'intermediate', hsts: true, ...tlsIn },
     headers: { security: true, ...preset.headers, ...file.headers },
     limits: { body: '10m', rate_status: 429, ...preset.limits, ...file.limits },
@@ -83,13 +119,14 @@ export function resolveConfig(file: ConfigFile, source: ConfigSource): Config {
       cloudflare: { tunnel: tunnelName, credentials_file: file.tunnel?.cloudflare?.credentials_file ?? `/etc/cloudflared/${tunnelName}.json` },
       ngrok: { version: file.tunnel?.ngrok?.version ?? 3, domain: file.tunnel?.ngrok?.domain ?? file.domain },
     },
-    firewall: file.firewall || preset.firewall ? { allow: [], deny: [], ...preset.firewall, ...file.firewall } : undefined,
+    firewall: firewallFor(file, preset, upstream, listens, { ...preset.tls, ...file.tls }.mode !== 'off'),
     trusted_proxies: file.trusted_proxies,
     targets,
     output: file.output ?? 'deploy/proxy',
     reload_command: file.reload_command,
     nginx: { version: '1.22', ipv6: true, allowlist_dir: 'proxygen/allowlists', ...file.nginx },
     caddy: { version: '2.6', ...file.caddy },
+    install: file.install ?? {},
   };
   issues.push(...crossFieldIssues(config, file));
   if (issues.length > 0) throw configError(source, issues);
@@ -106,6 +143,9 @@ function crossFieldIssues(config: Config, file: ConfigFile): ConfigIssue[] {
   }
   if (config.ports.http === config.ports.https && config.tls.mode !== 'off') {
     issues.push({ path: ['ports', 'https'], message: 'ports.http and ports.https must differ' });
+  }
+  if (config.targets.includes('caddy') && config.tls.mode !== 'off' && config.bind.http !== config.bind.https) {
+    issues.push({ path: ['ports'], message: 'Caddy binds one address for all its ports: give ports.http and ports.https the same address, or none' });
   }
   for (const name of Object.keys(config.networks)) {
     if (Object.hasOwn(config.allowlists, name)) issues.push({ path: ['allowlists', name], message: `"${name}" is also a network; names must be unique across networks and allowlists` });

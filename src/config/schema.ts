@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { installSchema } from './install-schema.js';
 import * as v from './values.js';
 
 // zod/mini loads no locale of its own: English messages are configured here.
@@ -132,7 +133,7 @@ export const configFileSchema = z
       description: 'named upstreams for upstream: and routes[].upstream; several servers are balanced round robin with passive failure detection',
       examples: [{ gateway: { servers: ['http://127.0.0.1:9090'] }, app: { servers: ['http://10.0.0.5:3100', 'http://10.0.0.6:3100'], max_fails: 3, fail_timeout: '30s' } }],
     }),
-    ports: opt(z.strictObject({ http: opt(v.port), https: opt(v.port), tunnel: described(opt(v.port), { description: 'loopback port the proxy listens on for the tunnel (tunnel.via: proxy); default 8088' }) })),
+    ports: described(opt(z.strictObject({ http: opt(v.listen), https: opt(v.listen), tunnel: described(opt(v.port), { description: 'loopback port the proxy listens on for the tunnel (tunnel.via: proxy); default 8088' }) })), { description: 'where nginx/Caddy listen: a port, or an address and port to listen on that address alone' }),
     tls: opt(tls),
     headers: opt(z.strictObject({ security: described(opt(z.boolean()), { description: 'nosniff, X-Frame-Options SAMEORIGIN, Referrer-Policy no-referrer, HSTS on TLS' }), ...headerChanges })),
     redirects: described(opt(z.array(redirect).check(z.maxLength(256))), {
@@ -164,6 +165,7 @@ export const configFileSchema = z
       }),
     ),
     caddy: opt(z.strictObject({ version: opt(v.version) })),
+    install: described(opt(installSchema), { description: 'where `proxygen apply` installs the files on this host, and the test and reload commands (defaults: Debian/Ubuntu)' }),
   })
   .register(z.globalRegistry, { title: 'proxygen.yaml', description: 'One site: reverse proxy and tunnel configuration rendered by proxygen' });
 

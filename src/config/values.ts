@@ -147,6 +147,24 @@ export const redirectTarget = z.string().check(
 ).register(z.globalRegistry, { description: 'a path on this site or an absolute http(s) URL; the query is kept', examples: ['/new/', 'https://docs.example.com/pilot/'] });
 
 export const port = z.int().check(z.minimum(1), z.maximum(65535));
+
+/** `127.0.0.1:8443` or `[::1]:8443` -> the address (no brackets) and the port; null when malformed. */
+export function splitListen(value: string): { address: string; port: number } | null {
+  const match = /^(?:([0-9.]+)|\[([0-9a-fA-F:]+)\]):([0-9]{1,5})$/.exec(value);
+  if (!match) return null;
+  const address = match[1] ?? match[2]!;
+  const valid = match[1] ? ipaddr.IPv4.isValidFourPartDecimal(address) : ipaddr.IPv6.isValid(address);
+  const number = Number(match[3]);
+  return valid && number >= 1 && number <= 65535 ? { address: match[1] ? address : ipaddr.IPv6.parse(address).toString(), port: number } : null;
+}
+
+const LISTEN_EXPECTED = 'expected a port (8443) or an address and port (127.0.0.1:8443, [::1]:8443)';
+
+/** Where a proxy listens: a port on every address, or one address and port. */
+export const listen = z.union([
+  port,
+  z.string().check(z.refine((value) => splitListen(value) !== null, LISTEN_EXPECTED)),
+], { error: LISTEN_EXPECTED }).register(z.globalRegistry, { examples: [443, '127.0.0.1:8443', '[::1]:8443'] });
 export const version = z.string().check(z.regex(/^[0-9]{1,2}\.[0-9]{1,3}(\.[0-9]{1,3})?$/, 'expected a version such as "1.22" or "1.25.3"'));
 export const tunnelName = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a tunnel name or UUID (letters, digits, . _ -)'));
 export const shellCommand = z.string().check(z.regex(/^[A-Za-z0-9._/@:=+,-]+( [A-Za-z0-9._/@:=+,-]+){0,31}$/, 'expected a plain command: words of letters, digits and . _ / @ : = + , - separated by single spaces (no shell metacharacters)'));

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { ConfigFile } from '../config/schema.js';
 import { printable } from '../errors.js';
@@ -49,16 +50,17 @@ export function composeConfig(answers: Answers, imported: Imported | undefined, 
   return `${header.join('\n')}\n${stringify(config, { lineWidth: 0, flowCollectionPadding: false }).replace(/^targets:\n((?:  - .*\n)+)/m, (_all, items: string) => `targets: [${items.trim().split('\n').map((l) => l.replace(/^\s*- /, '')).join(', ')}]\n`)}`;
 }
 
-/** What to do after init, as an operator would type it. */
-export function nextSteps(answers: Answers, configPath: string, outputDir: string, hasAllowlists: boolean): string[] {
+/** What to do after init, as an operator would type it: prerequisites, then `proxygen apply`. */
+export function nextSteps(answers: Answers, configPath: string, site: { hasAllowlists: boolean; tunnel: string; credentials: string }): string[] {
+  const config = resolve(configPath);
   const steps: string[] = [];
-  if (answers.targets.includes('nginx')) steps.push(`nginx: sudo cp ${outputDir}/nginx/${answers.domain}.conf /etc/nginx/conf.d/ && sudo nginx -t && sudo systemctl reload nginx`);
-  if (answers.targets.includes('caddy')) steps.push(`Caddy: sudo cp ${outputDir}/caddy/Caddyfile /etc/caddy/Caddyfile && sudo systemctl reload caddy`);
+  if (answers.targets.includes('nginx') && answers.targets.includes('caddy')) steps.push(`one proxy per server: keep nginx or caddy in targets: of ${config} (both would listen on the same ports)`);
+  // nginx -t refuses a site whose certificate does not exist yet: it comes first.
   if (answers.tls === 'acme' && answers.targets.includes('nginx'))
-    steps.push(`certificate (nginx): sudo mkdir -p /var/www/letsencrypt && sudo certbot certonly --webroot -w /var/www/letsencrypt -d ${answers.domain} ${answers.email ? `-m ${answers.email} --agree-tos` : '--register-unsafely-without-email --agree-tos'}`);
-  if (answers.targets.includes('cloudflared')) steps.push(`cloudflared: sudo cp ${outputDir}/cloudflared/config.yml /etc/cloudflared/config.yml && cloudflared tunnel route dns ${answers.cloudflareTunnel} ${answers.domain}`);
-  if (answers.targets.includes('ngrok')) steps.push(`ngrok: NGROK_AUTHTOKEN=... ngrok start --all --config ${outputDir}/ngrok/ngrok.yml`);
-  steps.push(`check it live: proxygen verify --config ${configPath}`);
-  if (hasAllowlists) steps.push(`keep allowlists fresh (crontab): */30 * * * * proxygen refresh-allowlist --config ${configPath} --reload`);
+    steps.push(`certificate (nginx): sudo certbot certonly --standalone -d ${answers.domain} ${answers.email ? `-m ${answers.email}` : '--register-unsafely-without-email'} --agree-tos --pre-hook 'systemctl stop nginx' --post-hook 'systemctl start nginx'`);
+  if (answers.targets.includes('cloudflared')) steps.push(`tunnel (once): cloudflared tunnel create ${site.tunnel} (then move the credentials JSON it wrote to ${site.credentials}) and cloudflared tunnel route dns ${site.tunnel} ${answers.domain}`);
+  if (answers.targets.includes('ngrok')) steps.push('ngrok: give the agent NGROK_AUTHTOKEN in its environment (never in a file)');
+  steps.push(`see what would change on this server: proxygen apply --config ${config} --dry-run --diff`);
+  steps.push(`put it live${site.hasAllowlists ? ' (also installs the allowlist refresh timer)' : ''}, then check it: sudo proxygen apply --config ${config} && proxygen verify --config ${config}`);
   return steps;
 }

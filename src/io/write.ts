@@ -4,7 +4,7 @@ import { printable, UserError } from '../errors.js';
 
 export interface FileToWrite {
   path: string;
-  content: string;
+  content: string | Uint8Array;
   /** For a new file; a file that exists keeps its own mode and owner (see modeFor). */
   mode: number;
 }
@@ -45,7 +45,7 @@ function refuseLinks(path: string, below: string): Stats | null {
 const linkError = (path: string) =>
   new UserError(`${printable(path)} is a symbolic link; proxygen replaces files and does not write through links it did not create`, 'point the output at the real directory, or remove the link');
 
-function stage(path: string, content: string, existing: Stats | null, mode: number): string {
+function stage(path: string, content: string | Uint8Array, existing: Stats | null, mode: number): string {
   mkdirSync(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${(tempCounter++).toString(36)}.tmp`);
   const fd = openSync(temp, 'wx', mode);
@@ -94,7 +94,7 @@ export async function writeFilesAtomic(root: string, files: FileToWrite[]): Prom
 }
 
 /** One file, all or nothing (see writeFilesAtomic). */
-export async function writeFileAtomic(path: string, content: string, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array, mode = 0o644): Promise<void> {
   await writeFilesAtomic(dirname(path), [{ path: basename(path), content, mode }]);
 }
 

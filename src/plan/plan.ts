@@ -73,6 +73,7 @@ export interface Plan {
   /** Every upstream group the routes use, the site's first. */
   upstreams: PlanUpstream[];
   ports: Config['ports'];
+  bind: Config['bind'];
   tls: Config['tls'];
   /** The security headers (what verify expects); HSTS apart. */
   headers: { name: string; value: string }[];
@@ -199,6 +200,7 @@ export function buildPlan(config: Config, source: string, allowlistCidrs: Record
     upstream: { scheme: site.scheme, hostPort: site.servers[0]!, url: site.url },
     upstreams,
     ports: config.ports,
+    bind: config.bind,
     tls: config.tls,
     headers: security,
     hsts,

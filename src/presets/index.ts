@@ -1,6 +1,6 @@
 import type { ConfigFile, PresetName } from '../config/schema.js';
 
-type PresetValues = Omit<ConfigFile, 'domain' | 'preset' | 'version' | '$schema'>;
+export type PresetValues = Omit<ConfigFile, 'domain' | 'preset' | 'version' | '$schema'>;
 
 export interface Preset {
   summary: string;

@@ -127,6 +127,7 @@ function tunnelOf(plan: Plan) {
 export function renderCaddy(plan: Plan): OutputFile[] {
   const tlsOn = plan.tls.mode !== 'off';
   const globals = [
+    ...((tlsOn ? plan.bind.https : plan.bind.http) ? [`default_bind ${tlsOn ? plan.bind.https : plan.bind.http}`] : []),
     ...(plan.ports.http !== 80 ? [`http_port ${plan.ports.http}`] : []),
     ...(plan.ports.https !== 443 && tlsOn ? [`https_port ${plan.ports.https}`] : []),
     ...(plan.tls.mode === 'acme' && plan.tls.email ? [`email ${plan.tls.email}`] : []),

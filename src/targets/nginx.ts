@@ -100,7 +100,8 @@ const NOT_FOUND_FALLBACK = {
   modifier: '', path: '/', rateZone: null, burst: 0, guarded: false, allowCidrs: [], allowIncludes: [], body: null, websocket: false, gzipOff: false, timeout: null, notFound: true, stripHeaders: [], headers: [], auth: null,
 };
 
-function listens(plan: Plan, port: number, suffix: string): string[] {
+function listens(plan: Plan, port: number, address: string | null, suffix: string): string[] {
+  if (address) return [`${address.includes(':') ? `[${address}]` : address}:${port}${suffix}`];
   return [`${port}${suffix}`, ...(plan.nginx.ipv6 ? [`[::]:${port}${suffix}`] : [])];
 }
 
@@ -125,8 +126,8 @@ export function renderNginx(plan: Plan): OutputFile[] {
     tls: tlsOn ? { ...cert, ...profile } : null,
     acme: plan.tls.mode === 'acme',
     redirect: `https://${plan.domain}${httpsPort}`,
-    listenHttp: listens(plan, plan.ports.http, ''),
-    listenMain: tlsOn ? listens(plan, plan.ports.https, plan.nginx.http2Directive ? ' ssl' : ' ssl http2') : listens(plan, plan.ports.http, ''),
+    listenHttp: listens(plan, plan.ports.http, plan.bind.http, ''),
+    listenMain: tlsOn ? listens(plan, plan.ports.https, plan.bind.https, plan.nginx.http2Directive ? ' ssl' : ' ssl http2') : listens(plan, plan.ports.http, plan.bind.http, ''),
     tunnel: plan.tunnelIn
       ? { ...plan.tunnelIn, listen: [`127.0.0.1:${plan.tunnelIn.port}`, ...(plan.nginx.ipv6 ? [`[::1]:${plan.tunnelIn.port}`] : [])], protoVar: upstream.protoVar }
       : null,
@@ -140,7 +141,7 @@ export function renderNginx(plan: Plan): OutputFile[] {
     headers: plan.siteHeaders,
     locations,
     redirects: plan.redirects,
-    www: plan.www ? { host: plan.www, to: siteOrigin(plan), listenPlain: listens(plan, plan.ports.http, '') } : null,
+    www: plan.www ? { host: plan.www, to: siteOrigin(plan), listenPlain: listens(plan, plan.ports.http, plan.bind.http, '') } : null,
   });
   return [{ path: nginxSiteFile(plan), content, mode: 0o644 }, ...nginxAllowlistFiles(plan)];
 }

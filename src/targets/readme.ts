@@ -16,28 +16,35 @@ const renderUfw = template(ufwTemplate);
 
 export const firewallFile = 'firewall/ufw.sh';
 
+// `proxygen apply` is the way in; the by-hand steps stay for hosts it does not run on.
 const INSTALL: Record<TargetName, (plan: Plan) => { path: string; text: string }> = {
   nginx: (plan) => ({
     path: nginxSiteFile(plan),
     text: [
-      `Copy to \`/etc/nginx/conf.d/${plan.domain}.conf\` and the allowlists to \`/etc/nginx/${plan.nginx.allowlist_dir}/\` (the include path is relative to nginx's configuration directory).`,
       plan.tls.mode === 'acme'
-        ? `Get the certificate first: \`sudo mkdir -p /var/www/letsencrypt && sudo certbot certonly --webroot -w /var/www/letsencrypt -d ${plan.domain}${plan.www ? ` -d ${plan.www}` : ''}\` (or \`--standalone\` before nginx runs).`
+        ? `Get the certificate first (nginx -t refuses a site whose certificate is missing): \`sudo certbot certonly --standalone -d ${plan.domain}${plan.www ? ` -d ${plan.www}` : ''} --pre-hook 'systemctl stop nginx' --post-hook 'systemctl start nginx'\`.`
         : '',
-      'Then `sudo nginx -t && sudo systemctl reload nginx`.',
+      `\`proxygen apply\` installs it as \`/etc/nginx/conf.d/proxygen-${plan.domain}.conf\` with its lists in \`/etc/nginx/proxygen/${plan.domain}/allowlists/\`, runs \`nginx -t\` and reloads.`,
+      `By hand: copy it to \`/etc/nginx/conf.d/\` and the allowlists to \`/etc/nginx/${plan.nginx.allowlist_dir}/\` (relative to nginx's configuration directory), then \`sudo nginx -t && sudo systemctl reload nginx\`.`,
     ].filter(Boolean).join('\n'),
   }),
-  caddy: () => ({
+  caddy: (plan) => ({
     path: caddyFile,
-    text: 'Copy `Caddyfile` and `allowlists/` to `/etc/caddy/`, then `caddy validate --config /etc/caddy/Caddyfile && sudo systemctl reload caddy`.',
+    text: [
+      `\`proxygen apply\` installs it as \`/etc/caddy/proxygen/${plan.domain}.caddy\`, imported by a main \`/etc/caddy/Caddyfile\` that holds the global options once for every site on the host.`,
+      'By hand, for this site alone: copy `Caddyfile` and `allowlists/` to `/etc/caddy/`, then `caddy validate --config /etc/caddy/Caddyfile --adapter caddyfile && sudo systemctl reload caddy`.',
+    ].join('\n'),
   }),
   cloudflared: (plan) => ({
     path: cloudflaredFile,
-    text: `Copy to \`/etc/cloudflared/config.yml\`. Once: \`cloudflared tunnel create ${plan.tunnel.cloudflare.tunnel}\` and \`cloudflared tunnel route dns ${plan.tunnel.cloudflare.tunnel} ${plan.domain}\`${plan.www && plan.tunnelIn ? ` (and \`${plan.www}\`)` : ''}; then \`cloudflared tunnel ingress validate\` and \`cloudflared tunnel run ${plan.tunnel.cloudflare.tunnel}\`.`,
+    text: [
+      `Once: \`cloudflared tunnel create ${plan.tunnel.cloudflare.tunnel}\` (its credentials JSON goes to \`${plan.tunnel.cloudflare.credentials_file}\`) and \`cloudflared tunnel route dns ${plan.tunnel.cloudflare.tunnel} ${plan.domain}\`${plan.www && plan.tunnelIn ? ` (and \`${plan.www}\`)` : ''}.`,
+      '`proxygen apply` merges these rules into `/etc/cloudflared/config.yml` with every other site of the tunnel (one catch-all, last); then `sudo systemctl restart cloudflared`.',
+    ].join('\n'),
   }),
   ngrok: () => ({
     path: ngrokFile,
-    text: 'Run `NGROK_AUTHTOKEN=... ngrok start --all --config ngrok/ngrok.yml` (check first with `ngrok config check --config ngrok/ngrok.yml`). The token stays in the environment, never in the file.',
+    text: '`proxygen apply` merges this endpoint into `/etc/ngrok/ngrok.yml` with every other site; run `NGROK_AUTHTOKEN=... ngrok start --all --config /etc/ngrok/ngrok.yml` (check first with `ngrok config check`). The token stays in the environment, never in the file.',
   }),
 };
 

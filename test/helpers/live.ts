@@ -110,7 +110,7 @@ export interface Proxy {
   log: () => string;
 }
 
-function supervise(name: Proxy['name'], command: string, args: string[], dir: string, port: number, env?: NodeJS.ProcessEnv): Promise<Proxy> {
+export function supervise(name: Proxy['name'], command: string, args: string[], dir: string, port: number, env?: NodeJS.ProcessEnv): Promise<Proxy> {
   const child = spawn(command, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
