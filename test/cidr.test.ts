@@ -218,3 +218,16 @@ describe('IPv6 text is what ipaddr.js prints (RFC 5952)', () => {
     );
   });
 });
+
+describe('IPv6 text the parser refuses', () => {
+  it.each([':::', '1::2::3', '12345::', 'g::', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '::ffff:1.2.3', '::ffff:01.2.3.4', ':1::', '1::2:', 'fe80::1%eth0', '::1.2.3.4.5', '1.2.3.4::'])('%s', (text) => {
+    expect(() => canonicalCidr(text)).toThrow(/expected an IPv4 or IPv6 CIDR/);
+  });
+  it.each([
+    ['::', '::/128'],
+    ['1:2:3:4:5:6:7::', '1:2:3:4:5:6:7:0/128'],
+    ['::ffff:192.0.2.1', '::ffff:c000:201/128'],
+    ['64:ff9b::192.0.2.33', '64:ff9b::c000:221/128'],
+    ['1:0:0:1:0:0:0:1', '1:0:0:1::1/128'],
+  ])('%s reads as %s', (text, canonical) => expect(canonicalCidr(text)).toBe(canonical));
+});

@@ -201,8 +201,9 @@ describe.runIf(haveTools)('verify names what a broken proxy gets wrong', () => {
       expect(held.code).toBe(1);
       const failed = failedChecks(held.stdout);
       expect(failed.map((c) => c.name)).toEqual(['websocket /ws']);
-      // nginx's 2 s run from its last read of the app's echo, a little before ours start: 1.9 s is seen.
-      expect(failed[0]!.detail).toMatch(/; closed after (1\.[89]|2\.\d) s idle \(code 1006\)$/);
+      // nginx's 2 s run from its last read of the app's echo, before our idle clock starts: on a
+      // busy machine that head start grows, so anything from 1 s up to the 3 s hold is right.
+      expect(failed[0]!.detail).toMatch(/; closed after [12]\.\d s idle \(code 1006\)$/);
       expect(failed[0]!.fix).toBe("the proxy's read timeout is shorter than 3.0 s (nginx defaults to 60 s): set timeout: on the route - see nginx location = /ws");
       // The unbroken render holds the same 3 s.
     });

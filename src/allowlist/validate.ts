@@ -30,7 +30,7 @@ export function strictCidr(entry: unknown): string {
   return cidrText(publicNetwork(entry));
 }
 
-function parseBody(body: string): Record<string, unknown> {
+export function parseBody(body: string): Record<string, unknown> {
   let data: unknown;
   try {
     data = JSON.parse(body);
@@ -47,7 +47,10 @@ function parseBody(body: string): Record<string, unknown> {
  * else refuses the whole response: a partial list must never reach a proxy.
  */
 export function validateMeta(body: string, sections: string[]): Record<string, Network[]> {
-  const data = parseBody(body);
+  return validateSections(parseBody(body), sections);
+}
+
+function validateSections(data: Record<string, unknown>, sections: string[]): Record<string, Network[]> {
   const out: Record<string, Network[]> = {};
   for (const section of sections) {
     const list = Object.hasOwn(data, section) ? data[section] : undefined;
@@ -75,6 +78,11 @@ export function sectionsOf(lists: ListSections[]): string[] {
 
 /** Each list's merged CIDRs, every section the lists name validated first. */
 export function allowlistsFromMeta(body: string, lists: ListSections[]): Record<string, string[]> {
-  const parsed = validateMeta(body, sectionsOf(lists));
+  return allowlistsFromData(parseBody(body), lists);
+}
+
+/** allowlistsFromMeta for a document already parsed (sections of several sources side by side). */
+export function allowlistsFromData(data: Record<string, unknown>, lists: ListSections[]): Record<string, string[]> {
+  const parsed = validateSections(data, sectionsOf(lists));
   return Object.fromEntries(lists.map((list) => [list.name, mergeNetworks(list.sections.flatMap((section) => parsed[section]!))]));
 }

@@ -18,6 +18,7 @@ import { writeErr, writeOut } from '../io/stdio.js';
 
 export interface RefreshOptions extends GlobalOptions {
   source?: string;
+  cloudflareSource?: string;
   dryRun?: boolean;
   force?: boolean;
   reload?: boolean;

@@ -6,7 +6,7 @@ import type { KeyPath } from './locate.js';
 import type { Install } from './install-schema.js';
 import { routingIssues } from './routing-checks.js';
 import { splitListen } from './values.js';
-import { isSetName, TARGET_NAMES, type ConfigFile, type PresetName, type RouteInput, type TargetName } from './schema.js';
+import { CLOUDFLARE_IPS_SECTIONS, isSetName, TARGET_NAMES, type AllowlistSource, type ConfigFile, type PresetName, type RouteInput, type TargetName } from './schema.js';
 
 /** A route after presets are applied, with where it came from for error messages. */
 export interface SourcedRoute extends RouteInput {
@@ -29,7 +29,7 @@ export interface Config {
   redirects: { from: string; to: string; status: 301 | 302 | 307 | 308 }[];
   www: 'redirect' | 'none';
   networks: Record<string, string[]>;
-  allowlists: NonNullable<ConfigFile['allowlists']>;
+  allowlists: Record<string, { source: AllowlistSource; sections: string[] }>;
   routes: SourcedRoute[];
   tunnel: { provider: 'cloudflare' | 'ngrok' | 'none'; via: 'proxy' | 'app'; from: string[]; cloudflare: { tunnel: string; credentials_file: string }; ngrok: { version: 2 | 3; domain: string } };
   firewall?: { allow: number[]; deny: number[] };
@@ -85,6 +85,11 @@ function firstLabel(domain: string): string {
   return domain.split('.')[0]!;
 }
 
+/** Cloudflare's ranges come in both families unless the file names one. */
+function withSections(lists: NonNullable<ConfigFile['allowlists']>): Config['allowlists'] {
+  return Object.fromEntries(Object.entries(lists).map(([name, list]) => [name, { source: list.source, sections: list.sections ?? [...CLOUDFLARE_IPS_SECTIONS] }]));
+}
+
 export function resolveConfig(file: ConfigFile, source: ConfigSource): Config {
   const presetName = file.preset ?? 'none';
   const preset = presetName === 'none' ? {} : PRESETS[presetName].values;
@@ -110,7 +115,7 @@ export function resolveConfig(file: ConfigFile, source: ConfigSource): Config {
     redirects: (file.redirects ?? preset.redirects ?? []).map((r) => ({ ...r, status: r.status ?? 301 })),
     www: file.www ?? preset.www ?? 'none',
     networks: { ...preset.networks, ...file.networks },
-    allowlists: { ...preset.allowlists, ...file.allowlists },
+    allowlists: withSections({ ...preset.allowlists, ...file.allowlists }),
     routes: mergeRoutes(preset.routes ?? [], file.routes),
     tunnel: {
       provider: file.tunnel?.provider ?? 'none',

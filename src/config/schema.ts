@@ -9,6 +9,8 @@ z.config(en());
 export const PRESET_NAMES = ['pilot', 'pilot-app', 'pipelit', 'pipegate', 'none'] as const;
 // The sections the bundled snapshot carries, so render can always seed a list offline.
 export const GITHUB_META_SECTIONS = ['hooks', 'web', 'api', 'git', 'actions', 'pages', 'packages'] as const;
+export const CLOUDFLARE_IPS_SECTIONS = ['ipv4_cidrs', 'ipv6_cidrs'] as const;
+export const ALLOWLIST_SOURCE_NAMES = ['github-meta', 'cloudflare-ips'] as const;
 export const TARGET_NAMES = ['nginx', 'caddy', 'cloudflared', 'ngrok'] as const;
 
 const opt = z.optional;
@@ -73,10 +75,23 @@ const tls = z.strictObject({
   hsts: opt(z.boolean()),
 });
 
-const allowlist = z.strictObject({
-  source: z.literal('github-meta'),
-  sections: z.array(z.enum(GITHUB_META_SECTIONS)).check(z.minLength(1)),
-});
+const allowlist = described(
+  z
+    .strictObject({
+      source: z.enum(ALLOWLIST_SOURCE_NAMES),
+      sections: opt(z.array(z.enum([...GITHUB_META_SECTIONS, ...CLOUDFLARE_IPS_SECTIONS])).check(z.minLength(1))),
+    })
+    .check(
+      z.superRefine((list, ctx) => {
+        const own: readonly string[] = list.source === 'github-meta' ? GITHUB_META_SECTIONS : CLOUDFLARE_IPS_SECTIONS;
+        if (list.source === 'github-meta' && list.sections === undefined) ctx.addIssue({ code: 'custom', path: ['sections'], message: `github-meta needs sections, e.g. [hooks] (one of ${GITHUB_META_SECTIONS.join(', ')})` });
+        list.sections?.forEach((section, index) => {
+          if (!own.includes(section)) ctx.addIssue({ code: 'custom', path: ['sections', index], message: `"${section}" is not a section of ${list.source} (${own.join(', ')})` });
+        });
+      }),
+    ),
+  { description: "ranges kept fresh by refresh-allowlist: GitHub's meta API (sections required) or Cloudflare's published ranges (both families unless sections say)" },
+);
 
 const tunnel = z.strictObject({
   provider: opt(z.enum(['cloudflare', 'ngrok', 'none'])),
@@ -173,3 +188,4 @@ export type ConfigFile = z.infer<typeof configFileSchema>;
 export type RouteInput = z.infer<typeof route>;
 export type TargetName = (typeof TARGET_NAMES)[number];
 export type PresetName = (typeof PRESET_NAMES)[number];
+export type AllowlistSource = (typeof ALLOWLIST_SOURCE_NAMES)[number];
