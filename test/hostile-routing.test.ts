@@ -62,8 +62,9 @@ const KEYS: { slot: string; valid: string; path: string }[] = [
 ];
 
 const HOSTILE = ['\n', '\r', ';', '{', '}', '"', "'", '#', '$', '`', '\0', 'é', ' ', '\\'];
-// A header value may hold a space and a single quote (CSP: 'self'); everything else is hostile.
-const FINE_IN: Record<string, string[]> = { headervalue: [' ', "'"], routevalue: [' ', "'"] };
+// A header value may hold a space, a single quote and a semicolon (CSP: 'self'; img-src *): it
+// is always written in double quotes. Everything else is hostile.
+const FINE_IN: Record<string, string[]> = { headervalue: [' ', "'", ';'], routevalue: [' ', "'", ';'] };
 
 const lineOf = (slot: string) => TEMPLATE.split('\n').findIndex((line) => line.includes(`{${slot}}`)) + 1;
 
@@ -91,7 +92,8 @@ describe('hostile routing values are refused, never escaped', () => {
 
 describe('hostile routing values through the CLI: exit 2, one line naming key and line, nothing written', () => {
   const bads = HOSTILE.filter((c) => c !== ' ' && c !== "'");
-  it.each(KEYS.map((key, index) => [key.path, key, bads[index % bads.length]!] as const))('%s', (_path, key, bad) => {
+  const badFor = (slot: string, index: number) => bads.filter((c) => !FINE_IN[slot]?.includes(c))[index % bads.length] ?? '"';
+  it.each(KEYS.map((key, index) => [key.path, key, badFor(key.slot, index)] as const))('%s', (_path, key, bad) => {
     const dir = tempProject(fill({ [key.slot]: JSON.stringify(`${key.valid}${bad}x`) }));
     try {
       const result = cli(['render'], { cwd: dir });

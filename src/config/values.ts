@@ -115,16 +115,17 @@ export const headerName = z.string().check(
 ).register(z.globalRegistry, { examples: ['Content-Security-Policy', 'Permissions-Policy'] });
 
 /**
- * Printable ASCII and spaces, quoted by every target; refused: what ends or reopens a quoted
- * string or names a variable or placeholder somewhere (" ; { } $ # \ `), and edge spaces.
+ * Printable ASCII and spaces, written in double quotes by every target, so `;` (between a
+ * Content-Security-Policy's directives) is plain text there; refused: what ends or reopens a
+ * quoted string or names a variable or placeholder somewhere (" { } $ # \ `), and edge spaces.
  */
 export const headerValue = z.string().check(
   z.superRefine((value, ctx) => {
     const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
     if (value.length === 0 || value.length > 1024) return fail('expected a header value of 1 to 1024 characters');
     if (!/^[\x20-\x7e]*$/.test(value)) return fail('header value contains a control (CR, LF, NUL, tab) or a non-ASCII character');
-    const bad = /["{};$#\\`]/.exec(value);
-    if (bad) return fail(`header value contains ${JSON.stringify(bad[0])}; refused (never escaped): " ; { } $ # \\ \``);
+    const bad = /["{}$#\\`]/.exec(value);
+    if (bad) return fail(`header value contains ${JSON.stringify(bad[0])}; refused (never escaped): " { } $ # \\ \``);
     if (value !== value.trim()) fail('header value starts or ends with a space');
   }),
 ).register(z.globalRegistry, { examples: ["default-src 'self'", 'camera=(), microphone=()'] });
