@@ -53,7 +53,15 @@ const upstreamOf = (plan: Plan, group = plan.upstreams[0]!) => ({
   upstreamName: upstreamName(plan, group),
   connectionVar: `$proxygen_${plan.slug}_conn`,
   upstreamTls: group.scheme === 'https',
+  // Without it nginx names the upstream group (proxygen_...) in SNI and in the certificate check.
+  sslName: group.scheme === 'https' ? sslNameOf(group.servers[0]!) : null,
 });
+
+/** The host a TLS upstream's certificate names; none for an address (SNI carries no addresses). */
+function sslNameOf(hostPort: string): string | null {
+  const host = hostPort.replace(/:[0-9]+$/, '');
+  return host.startsWith('[') || /^[0-9.]+$/.test(host) ? null : host;
+}
 
 /** `server` arguments; failure detection only means something with a second server to try. */
 const upstreamBlock = (plan: Plan, group: PlanUpstream) => ({
@@ -82,6 +90,7 @@ function locationsFor(plan: Plan, route: PlanRoute, zone: string | null) {
     upstreamName: upstream.upstreamName,
     connectionVar: upstream.connectionVar,
     upstreamTls: upstream.upstreamTls,
+    sslName: upstream.sslName,
     // The password is for the proxy: the app never sees it.
     stripHeaders: route.auth ? [...CLIENT_ADDRESS_HEADERS, 'Authorization'] : CLIENT_ADDRESS_HEADERS,
     auth: route.auth ? { realm: plan.domain, file: route.auth.basic } : null,
