@@ -39,7 +39,7 @@ const inlinePath = (route: PlanRoute): string | null => {
   return paths.length === 1 ? paths[0]! : null;
 };
 
-function handleFor(plan: Plan, route: PlanRoute, matcher = isCatchAll(route) ? null : (inlinePath(route) ?? `@${route.id}`)) {
+function handleFor(plan: Plan, route: PlanRoute, siteLimitEnough: boolean, matcher = isCatchAll(route) ? null : (inlinePath(route) ?? `@${route.id}`)) {
   const access = route.access;
   const group = groupOf(plan.upstreams, route.upstream);
   return {
@@ -47,7 +47,7 @@ function handleFor(plan: Plan, route: PlanRoute, matcher = isCatchAll(route) ? n
     refusal: access ? { name: `${route.id}_denied`, cidrLines: cidrChunks(access.cidrs, 8), imports: access.allowlists.map((name) => `allowlists/${name}.caddy`) } : null,
     // A password route with no users file for Caddy and no allow list: refused outright.
     status: route.auth && !route.auth.caddyFile && !access ? 401 : null,
-    tooLarge: siteLimitCovers(plan) && (route.body ?? plan.body) >= plan.body ? null : tooLarge(route.id, route.body ?? plan.body),
+    tooLarge: siteLimitEnough && (route.body ?? plan.body) >= plan.body ? null : tooLarge(route.id, route.body ?? plan.body),
     websocket: route.websocket,
     // Caddy's encode compresses text types only by default; never a WebSocket route.
     encode: plan.compression && !route.websocket,
@@ -98,7 +98,7 @@ function slashRedirects(plan: Plan) {
 // A guarded exact path is matched with its variants (the regex matches the path itself too): a
 // site-level name each, few in any real config.
 const variantsName = (route: PlanRoute) => `${route.id}_variants`;
-const handleOf = (plan: Plan, route: PlanRoute) => (route.variants ? handleFor(plan, route, `@${variantsName(route)}`) : handleFor(plan, route));
+const handleOf = (plan: Plan, route: PlanRoute, siteLimitEnough: boolean) => (route.variants ? handleFor(plan, route, siteLimitEnough, `@${variantsName(route)}`) : handleFor(plan, route, siteLimitEnough));
 
 function siteMatchersFor(route: PlanRoute): { name: string; paths: string[]; regexp: string | null }[] {
   if (route.variants) return [{ name: variantsName(route), paths: [], regexp: `(?i)${route.variants}` }];
@@ -135,8 +135,10 @@ export function renderCaddy(plan: Plan): OutputFile[] {
   const tlsArgs = plan.tls.mode === 'files' ? [plan.tls.cert!, plan.tls.key!] : [];
   const modern = tlsOn && plan.tls.profile === 'modern';
   const redirects = [...explicitRedirects(plan), ...slashRedirects(plan)];
-  const handles: object[] = [...redirects, ...plan.routes.map((route) => handleOf(plan, route))];
-  if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, refusal: null, status: 404, tooLarge: siteLimitCovers(plan) ? null : tooLarge('not_found', plan.body), body: null, timeout: null, websocket: false });
+  // Once per site: asked per route, it made a 5,000-route render quadratic.
+  const siteLimitEnough = siteLimitCovers(plan);
+  const handles: object[] = [...redirects, ...plan.routes.map((route) => handleOf(plan, route, siteLimitEnough))];
+  if (!plan.routes.some(isCatchAll)) handles.push({ matcher: null, refusal: null, status: 404, tooLarge: siteLimitEnough ? null : tooLarge('not_found', plan.body), body: null, timeout: null, websocket: false });
   const headers = headerPlacement(plan);
   const content = render({
     header: [...headerLines(plan, `Caddy site for ${plan.domain}`), 'Rate limits are not enforced here: stock Caddy has no rate limiter (see README.md).'],
@@ -154,7 +156,7 @@ export function renderCaddy(plan: Plan): OutputFile[] {
     domain: plan.domain,
     www: plan.www ? { host: plan.www, to: siteOrigin(plan) } : null,
     tunnel: tunnelOf(plan),
-    siteTooLarge: siteLimitCovers(plan) ? plan.body : null,
+    siteTooLarge: siteLimitEnough ? plan.body : null,
   });
   return [{ path: caddyFile, content, mode: 0o644 }, ...caddyAllowlistFiles(plan)];
 }
