@@ -23,7 +23,8 @@ async function main(argv: string[]): Promise<number> {
     const system = error as NodeJS.ErrnoException;
     // The disk, the kernel or the network said no (ENOSPC, EACCES, EROFS, ENAMETOOLONG, ...).
     if (typeof system?.code === 'string' && typeof system.syscall === 'string') {
-      writeErr(`proxygen: ${printable(system.message)}\nhint: check free space, permissions and the path, then run the command again\n`);
+      const where = system.path && !system.message.includes(system.path) ? ` (${system.path})` : '';
+      writeErr(`proxygen: ${printable(system.message + where)}\nhint: check free space, permissions and the path, then run the command again\n`);
       return EXIT.outside;
     }
     writeErr(`proxygen: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
