@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../src/project.js';
 import { cliAsync, tempProject } from './helpers/cli.js';
 import { WebSocketServer } from 'ws';
-import { freePort, selfSigned, startCaddy, startNginx, type Proxy } from './helpers/live.js';
+import { freePort, selfSigned, startCaddy, startNginx, stopServer, type Proxy } from './helpers/live.js';
 import { rawRequest, type RawAnswer } from './helpers/raw-request.js';
 import { hasTool } from './helpers/tools.js';
 
@@ -47,12 +47,7 @@ async function startService(authorization: string[]): Promise<Service> {
   return {
     port: (server.address() as { port: number }).port,
     seen,
-    close: async () => {
-      for (const client of sockets.clients) client.terminate();
-      sockets.close();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
+    close: () => stopServer(server, sockets),
   };
 }
 

@@ -62,6 +62,14 @@ export interface Backend {
   close: () => Promise<void>;
 }
 
+/** Ends a stand-in: its WebSocket clients, its kept-alive connections, then the listener. */
+export async function stopServer(server: Server, sockets: WebSocketServer): Promise<void> {
+  for (const client of sockets.clients) client.terminate();
+  sockets.close();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
 /**
  * The stand-in app: answers 200 with what it saw on the paths it knows, 404 elsewhere, 426 to a
  * plain GET on a WebSocket path (as WebSocket servers do), and echoes WebSocket messages.
@@ -95,12 +103,7 @@ export async function startBackend(knows: (path: string) => boolean, websocket: 
   return {
     port,
     seen,
-    close: async () => {
-      for (const client of sockets.clients) client.terminate();
-      sockets.close();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
+    close: () => stopServer(server, sockets),
   };
 }
 
