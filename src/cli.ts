@@ -107,7 +107,7 @@ const COMMANDS: Record<string, Declare> = {
   },
   'refresh-allowlist': (command) => {
     withGlobals(command)
-      .description('fetch GitHub meta ranges and swap the allowlist files safely (for cron; live files of an applied site)')
+      .description('fetch the published ranges (GitHub meta, Cloudflare) and swap the allowlist files safely (for cron; live files of an applied site)')
       .option('--source <url|file>', "where the allowlists' source answers, or a saved response (default https://api.github.com/meta)")
       .option('--cloudflare-source <url|file>', "where Cloudflare's ranges are read when a config uses both sources (default https://api.cloudflare.com/client/v4/ips)")
       .option('-n, --dry-run', 'print the diff, change nothing')
