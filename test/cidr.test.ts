@@ -145,6 +145,21 @@ describe('CIDR merge agrees with a BigInt reference on random clustered sets', (
     );
   });
 
+  it('IPv6 across 32-bit word boundaries (1,000 runs)', () => {
+    const word = fc.constantFrom(0, 1, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff);
+    const entry = fc.tuple(fc.array(word, { minLength: 4, maxLength: 4 }), fc.integer({ min: 28, max: 100 })).map(([words, bits]) => {
+      const value = words.reduce((acc, w) => (acc << 32n) | BigInt(w), 0n) & ~((1n << BigInt(128 - bits)) - 1n);
+      const bytes = Array.from({ length: 16 }, (_, i) => Number((value >> BigInt(120 - 8 * i)) & 255n));
+      return `${ipaddr.fromByteArray(bytes).toString()}/${bits}`;
+    });
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 30 }), (cidrs) => {
+        expect(mergeCidrs(cidrs)).toEqual(referenceMerge(cidrs, 128));
+      }),
+      { numRuns: 1000, seed: 18 },
+    );
+  });
+
   it('IPv4 (1,000 runs)', () => {
     const entry = fc.tuple(fc.nat(255), fc.integer({ min: 24, max: 32 })).map(([low, bits]) => `10.0.0.${(low >> (32 - bits)) << (32 - bits)}/${bits}`);
     fc.assert(

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sectionsOf } from '../allowlist/validate.js';
 import { EXIT, UserError } from '../errors.js';
+import { isApplied } from '../host/manifest.js';
 import { unifiedDiff } from '../io/diff.js';
 import { acquireLock } from '../io/lock.js';
 import { runTool } from '../io/run.js';
@@ -95,8 +96,7 @@ export async function run(options: RefreshOptions): Promise<void> {
   const retries = Number(options.retries ?? 2);
   if (!(timeoutMs > 0) || !Number.isInteger(retries) || retries < 0) throw new UserError('refresh-allowlist: --timeout takes seconds (> 0) and --retries a whole number');
   // A site put live by `proxygen apply` is refreshed where the proxy reads it.
-  const live = await import('../host/refresh-live.js');
-  if (await live.isApplied(plan.domain, options.root)) return live.refreshLive(options, { timeoutMs, retries });
+  if (await isApplied(plan.domain, options.root)) return (await import('../host/refresh-live.js')).refreshLive(options, { timeoutMs, retries });
   const release = await acquireLock(join(outputDir, LOCK_FILE), 120_000).catch((error: Error) => {
     throw fail(error.message);
   });

@@ -4,7 +4,7 @@ import type { Install } from '../config/install-schema.js';
 import type { TargetName } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import { readIfExists } from '../io/write.js';
-import type { HostLayout } from './layout.js';
+import { hostLayout, type HostLayout } from './layout.js';
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -50,3 +50,8 @@ export async function readManifest(host: HostLayout): Promise<Manifest> {
 }
 
 export const manifestText = (manifest: Manifest) => `${JSON.stringify(manifest, null, 2)}\n`;
+
+/** Whether `proxygen apply` put the site live on this host (or under `root`). */
+export async function isApplied(domain: string, root: string | undefined): Promise<boolean> {
+  return domain in (await readManifest(hostLayout({}, root))).sites;
+}

@@ -8,17 +8,12 @@ import { buildPlan } from '../plan/plan.js';
 import { renderTargets } from '../targets/index.js';
 import { planHost } from './compose.js';
 import { hostLayout } from './layout.js';
-import { readManifest } from './manifest.js';
 import { withHost } from './session.js';
 import { loadSite, prepareSite, siteStateDir } from './site.js';
 import { timerName } from './timer.js';
 import { applyHostPlan } from './transaction.js';
 
 /** Whether the config's site is applied on this host (then refresh works on the live files). */
-export async function isApplied(domain: string, root: string | undefined): Promise<boolean> {
-  return domain in (await readManifest(hostLayout({}, root))).sites;
-}
-
 /**
  * refresh-allowlist for an applied site: the new lists go into the live files through the same
  * change as apply (journal, live validator, reload, probe, restore). The ETag and lists are

@@ -9,10 +9,8 @@ export const TUNNEL_SOURCES = ['127.0.0.1', '::1', '172.17.0.1', '172.18.0.1'];
 
 export interface Network {
   v6: boolean;
-  /** First address, host bits clear. */
-  start: bigint;
-  /** Last address. */
-  end: bigint;
+  /** The first address as 32-bit words (one for IPv4, four for IPv6), host bits clear. */
+  words: number[];
   bits: number;
 }
 
@@ -30,6 +28,15 @@ const PREFIX = /^(?:0|[1-9][0-9]{0,2})$/;
 
 const width = (v6: boolean) => (v6 ? 128 : 32);
 
+/** The mask of a word's first `n` bits (none when n <= 0, all when n >= 32). */
+const leading = (n: number) => (n <= 0 ? 0 : n >= 32 ? 0xffffffff : (0xffffffff << (32 - n)) >>> 0);
+
+/** Whether two addresses of one family have the same first `bits` bits. */
+function agree(a: number[], b: number[], bits: number): boolean {
+  for (let i = 0; i * 32 < bits; i++) if (((a[i]! ^ b[i]!) & leading(bits - 32 * i)) !== 0) return false;
+  return true;
+}
+
 const SYNTAX = 'expected an IPv4 or IPv6 CIDR such as 10.0.0.0/8 (no zone ids, no spaces, no leading zeros)';
 
 /** A CIDR or a bare address, strictly: no leading zeros, no zone ids, no /0, no host bits. */
@@ -37,21 +44,19 @@ export function parseCidr(text: string): Network {
   const slash = text.indexOf('/');
   const address = parseAddress(slash < 0 ? text : text.slice(0, slash));
   if (!address) throw new CidrError('syntax', SYNTAX);
-  const { v6, value } = address;
+  const { v6, words } = address;
   const prefix = slash < 0 ? String(width(v6)) : text.slice(slash + 1);
   const bits = Number(prefix);
   if (!PREFIX.test(prefix)) throw new CidrError('syntax', SYNTAX);
   if (bits > width(v6)) throw new CidrError('prefix', `the prefix length must be 1 to ${width(v6)}`);
   if (bits === 0) throw new CidrError('everyone', 'a /0 range allows everyone');
-  const host = BigInt(width(v6) - bits);
-  const start = (value >> host) << host;
-  const network = { v6, start, end: start + (1n << host) - 1n, bits };
-  if (network.start !== value) throw new CidrError('host-bits', `host bits are set; did you mean ${cidrText(network)}?`);
+  const network = { v6, words: words.map((word, i) => (word & leading(bits - 32 * i)) >>> 0), bits };
+  if (!agree(network.words, words, width(v6))) throw new CidrError('host-bits', `host bits are set; did you mean ${cidrText(network)}?`);
   return network;
 }
 
-export function cidrText({ v6, start, bits }: Network): string {
-  return `${addressText(v6, start)}/${bits}`;
+export function cidrText({ v6, words, bits }: Network): string {
+  return `${addressText(v6, words)}/${bits}`;
 }
 
 /** `10.0.0.0/8` or a bare address, to its canonical text (`/32` or `/128` added). */
@@ -80,8 +85,7 @@ function specialRanges(): Record<'v4' | 'v6', (Network & { name: string })[]> {
  * For one address this is ipaddr.js' own range().
  */
 export function nonPublicRange(network: Network): string | null {
-  const { v6, start, end } = network;
-  return specialRanges()[v6 ? 'v6' : 'v4'].find((range) => range.start <= end && start <= range.end)?.name ?? null;
+  return specialRanges()[network.v6 ? 'v6' : 'v4'].find((range) => agree(range.words, network.words, Math.min(range.bits, network.bits)))?.name ?? null;
 }
 
 /** Whether `cidr` holds `address` (an IPv4-mapped IPv6 address counts as IPv4). */
@@ -95,43 +99,36 @@ export function cidrContains(cidr: string, address: string): boolean {
   }
 }
 
-const bitLength = (value: bigint): number => (value === 0n ? 0 : value.toString(2).length);
+/** Same family, by first address, then the wider network first. */
+function compare(a: Network, b: Network): number {
+  for (let i = 0; i < a.words.length; i++) if (a.words[i] !== b.words[i]) return a.words[i]! - b.words[i]!;
+  return a.bits - b.bits;
+}
 
-/** Largest aligned blocks covering start..end. */
-function* blocks(v6: boolean, start: bigint, end: bigint): Generator<Network> {
-  while (start <= end) {
-    const aligned = start === 0n ? width(v6) : bitLength(start & -start) - 1;
-    const host = Math.min(aligned, bitLength(end - start + 1n) - 1);
-    const size = 1n << BigInt(host);
-    yield { v6, start, end: start + size - 1n, bits: width(v6) - host };
-    start += size;
+/**
+ * Aligned networks sorted by compare, collapsed: a network inside the one before it goes, and two
+ * halves of one network become that network, as often as they appear (a tiling of an aligned block
+ * always holds two adjacent halves, so what is left has no block to merge).
+ */
+function collapse(sorted: Network[]): Network[] {
+  const out: Network[] = [];
+  for (const network of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.bits <= network.bits && agree(last.words, network.words, last.bits)) continue;
+    let merged = network;
+    for (let low = out[out.length - 1]; low && low.bits === merged.bits && agree(low.words, merged.words, low.bits - 1); low = out[out.length - 1]) {
+      out.pop();
+      merged = { ...low, bits: low.bits - 1 };
+    }
+    out.push(merged);
   }
+  return out;
 }
 
 /** Like Python's ipaddress.collapse_addresses per family: IPv4 first, then IPv6, ascending. */
 export function mergeNetworks(networks: Iterable<Network>): string[] {
   const all = [...networks];
-  const out: string[] = [];
-  for (const v6 of [false, true]) {
-    let run: { start: bigint; end: bigint } | undefined;
-    const flush = () => {
-      if (run) for (const block of blocks(v6, run.start, run.end)) out.push(cidrText(block));
-    };
-    // Sorted by a key compared natively (a number, or fixed-width hex text): thousands of BigInt
-    // comparisons in a sort cost more than the rest of the merge.
-    const keyed = all.filter((network) => network.v6 === v6).map((network) => ({ key: v6 ? network.start.toString(16).padStart(32, '0') : Number(network.start), network }));
-    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    for (const { start, end } of keyed.map(({ network }) => network)) {
-      if (run && start <= run.end + 1n) {
-        if (end > run.end) run.end = end;
-        continue;
-      }
-      flush();
-      run = { start, end };
-    }
-    flush();
-  }
-  return out;
+  return [false, true].flatMap((v6) => collapse(all.filter((network) => network.v6 === v6).sort(compare)).map(cidrText));
 }
 
 /** mergeNetworks for text entries (each as parseCidr reads it). */

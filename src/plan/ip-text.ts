@@ -1,6 +1,6 @@
 // Addresses as text and back, strictly, for src/plan/cidr.ts: the forms RFC 4291 allows (no
 // zone ids), IPv4 as dotted decimal without leading zeros (`010.0.0.0` is octal to some readers),
-// and RFC 5952's canonical IPv6 text.
+// and RFC 5952's canonical IPv6 text. An address is its 32-bit words: one for IPv4, four for IPv6.
 
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 const V4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
@@ -28,17 +28,17 @@ function v6Groups(text: string): number[] | null {
   return groups;
 }
 
-/** An address's value, or null when it is not written strictly. */
-export function parseAddress(text: string): { v6: boolean; value: bigint } | null {
+/** An address's words, or null when it is not written strictly. */
+export function parseAddress(text: string): { v6: boolean; words: number[] } | null {
   const v4 = v4Value(text);
-  if (v4 !== null) return { v6: false, value: BigInt(v4) };
+  if (v4 !== null) return { v6: false, words: [v4] };
   const groups = text.includes(':') ? v6Groups(text) : null;
-  return groups && { v6: true, value: groups.reduce((value, group) => (value << 16n) | BigInt(group), 0n) };
+  return groups && { v6: true, words: [0, 2, 4, 6].map((i) => groups[i]! * 65536 + groups[i + 1]!) };
 }
 
 /** RFC 5952 text: lowercase, no leading zeros, the longest run of two or more zero groups as `::`. */
-function v6Text(value: bigint): string {
-  const groups = (value.toString(16).padStart(32, '0').match(/.{4}/g) ?? []).map((group) => group.replace(/^0{1,3}/, ''));
+function v6Text(words: number[]): string {
+  const groups = words.flatMap((word) => [(word >>> 16).toString(16), (word & 0xffff).toString(16)]);
   let best = { at: -1, length: 1 };
   for (let at = 0; at < 8; ) {
     let length = 0;
@@ -50,8 +50,8 @@ function v6Text(value: bigint): string {
   return `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.length).join(':')}`;
 }
 
-export function addressText(v6: boolean, value: bigint): string {
-  if (v6) return v6Text(value);
-  const n = Number(value);
+export function addressText(v6: boolean, words: number[]): string {
+  if (v6) return v6Text(words);
+  const n = words[0]!;
   return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
