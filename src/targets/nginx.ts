@@ -1,3 +1,4 @@
+import proxyHeadersPartial from '../../templates/nginx/proxy-headers.hbs';
 import refusalsPartial from '../../templates/nginx/refusals.hbs';
 import siteTemplate from '../../templates/nginx/site.conf.hbs';
 import type { Plan, PlanRoute } from '../plan/plan.js';
@@ -8,6 +9,7 @@ import { allowlistHeader, headerLines, joinLines, nginxSize, siteOrigin, type Ou
 import { partial, template } from './hbs.js';
 
 partial('refusals', refusalsPartial);
+partial('proxyHeaders', proxyHeadersPartial);
 const render = template(siteTemplate);
 
 // Mozilla server-side TLS guideline 5.7. DHE suites are left out: they need a dhparam file.
@@ -82,6 +84,8 @@ function locationsFor(plan: Plan, route: PlanRoute, zone: string | null) {
     allowIncludes: (route.access?.allowlists ?? []).map((name) => `${plan.nginx.allowlist_dir}/${name}.conf`),
     body: route.body === undefined ? null : nginxSize(route.body),
     websocket: route.websocket,
+    // The server's proxy_set_header list fits every other location (see the template).
+    ownHeaders: route.websocket || route.auth !== undefined,
     gzipOff: route.websocket && plan.compression,
     timeout: route.timeout === undefined ? null : `${route.timeout}s`,
     notFound: false,
@@ -106,7 +110,7 @@ function locationsFor(plan: Plan, route: PlanRoute, zone: string | null) {
 
 // Without a route for "/", nginx would serve its default html root; answer 404 like the other targets.
 const NOT_FOUND_FALLBACK = {
-  modifier: '', path: '/', rateZone: null, burst: 0, guarded: false, allowCidrs: [], allowIncludes: [], body: null, websocket: false, gzipOff: false, timeout: null, notFound: true, stripHeaders: [], headers: [], auth: null,
+  modifier: '', path: '/', rateZone: null, burst: 0, guarded: false, allowCidrs: [], allowIncludes: [], body: null, websocket: false, ownHeaders: false, gzipOff: false, timeout: null, notFound: true, stripHeaders: [], headers: [], auth: null,
 };
 
 function listens(plan: Plan, port: number, address: string | null, suffix: string): string[] {
@@ -148,6 +152,7 @@ export function renderNginx(plan: Plan): OutputFile[] {
     rateStatus: plan.rateStatus,
     compression: plan.compression,
     headers: plan.siteHeaders,
+    proxy: { protoVar: upstream.protoVar, stripHeaders: CLIENT_ADDRESS_HEADERS },
     locations,
     redirects: plan.redirects,
     www: plan.www ? { host: plan.www, to: siteOrigin(plan), listenPlain: listens(plan, plan.ports.http, plan.bind.http, '') } : null,
