@@ -116,7 +116,7 @@ function slugOf(text: string): string {
   return text.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toLowerCase();
 }
 
-// FNV-1a: a stable short hash without loading node:crypto on every render.
+// FNV-1a: a short hash that never changes across versions: it names deployed nginx variables and zones.
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
