@@ -58,9 +58,8 @@ const headerActions = (ops: HeaderOp[]) => ({ removes: chunks(ops.map((op) => op
  * Straight to the app (no proxy in between), the endpoint sets the response headers and
  * compresses: the site's everywhere but on routes with their own list, never on WebSocket routes.
  */
-function responseRulesFor(plan: Plan) {
+function responseRulesFor(plan: Plan, expressions: string[]) {
   if (plan.tunnelIn) return [];
-  const expressions = effectiveExpressions(plan);
   const own = plan.routes.flatMap((route, index) => (route.headers.length && !route.internalOnly ? [{ route, expression: expressions[index]! }] : []));
   const websocket = plan.routes.flatMap((route, index) => (route.websocket ? [expressions[index]!] : []));
   return [
@@ -87,13 +86,12 @@ function redirectRulesFor(plan: Plan) {
   }));
 }
 
-function rulesFor(plan: Plan) {
+function rulesFor(plan: Plan, expressions: string[]) {
   const cidrsOf = (route: PlanRoute) => {
     let cidrs = route.access?.cidrs ?? [];
     for (const name of route.access?.allowlists ?? []) cidrs = cidrs.concat(plan.allowlists.find((l) => l.name === name)?.cidrs ?? []);
     return cidrs;
   };
-  const expressions = effectiveExpressions(plan);
   return plan.routes.flatMap((route, index) => {
     // A password is checked by the proxy (via proxy), or by no one here: then only the allow
     // list admits, and a route with none is denied (ngrok's basic-auth needs plaintext passwords).
@@ -122,6 +120,7 @@ function rulesFor(plan: Plan) {
 
 export function renderNgrok(plan: Plan): OutputFile[] {
   const version = plan.tunnel.ngrok.version;
+  const expressions = effectiveExpressions(plan);
   const content = render({
     header: [...headerLines(plan, `ngrok agent v${version} config for ${plan.domain}`), 'Check with: ngrok config check --config ngrok.yml'],
     v3: version === 3,
@@ -129,8 +128,8 @@ export function renderNgrok(plan: Plan): OutputFile[] {
     domain: plan.tunnel.ngrok.domain,
     upstream: plan.tunnelIn?.url ?? plan.upstream.url,
     indent: POLICY_INDENT,
-    rules: [...redirectRulesFor(plan), ...rulesFor(plan)],
-    responseRules: responseRulesFor(plan),
+    rules: [...redirectRulesFor(plan), ...rulesFor(plan, expressions)],
+    responseRules: responseRulesFor(plan, expressions),
   });
   return [{ path: ngrokFile, content, mode: 0o644 }];
 }
