@@ -69,6 +69,14 @@ describe.runIf(haveTools)('proxygen check (project mode)', () => {
     expect(result.stdout).toMatch(/warning nginx\/websocket-timeout: WebSocket location \/ws closes idle sockets after 30s/);
   });
 
+  it('an emptied file is drift from line 1 (its diff starts at -0,0)', () => {
+    const dir = rendered();
+    writeFileSync(join(dir, 'deploy/proxy/cloudflared/config.yml'), '');
+    const { code, findings } = findingsOf(dir);
+    expect(code).toBe(1);
+    expect(errorsOf(findings, dir)).toContain('error check/drift deploy/proxy/cloudflared/config.yml:1');
+  });
+
   it('missing and extra files are findings; allowlists are checked for form only', () => {
     const dir = rendered();
     rmSync(join(dir, 'deploy/proxy/cloudflared/config.yml'));

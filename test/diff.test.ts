@@ -13,6 +13,7 @@ describe('unifiedDiff', () => {
     ['a\nb\n', '', ['@@ -1,2 +0,0 @@', '-a', '-b']],
     ['a\n', 'a', ['@@ -1,1 +1,1 @@', '-a', '+a', '\\ No newline at end of file']],
     ['1\n2\n3\n4\n5\n6\n7\n8\n9\n', '1\n2\n3\n4\n5\n6\n7\n8\nX\n', ['@@ -6,4 +6,4 @@', ' 6', ' 7', ' 8', '-9', '+X']],
+    ['x\n1\n2\n3\n4\n5\n6\ny\n', 'X\n1\n2\n3\n4\n5\n6\nY\n', ['@@ -1,8 +1,8 @@', '-x', '+X', ' 1', ' 2', ' 3', ' 4', ' 5', ' 6', '-y', '+Y']],
     ['x\n1\n2\n3\n4\n5\n6\n7\n8\ny\n', 'X\n1\n2\n3\n4\n5\n6\n7\n8\nY\n', ['@@ -1,4 +1,4 @@', '-x', '+X', ' 1', ' 2', ' 3', '@@ -7,4 +7,4 @@', ' 6', ' 7', ' 8', '-y', '+Y']],
   ])('%j -> %j', (before, after, hunks) => expect(unifiedDiff(before, after, 'f').split('\n')).toEqual(['--- a/f', '+++ b/f', ...hunks]));
 

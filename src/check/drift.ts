@@ -44,7 +44,8 @@ export function driftFindings(outputDir: string, rendered: OutputFile[], onDisk:
       if (problem) add('check/allowlist-form', file.path, 1, `allowlist is malformed: ${problem}`, 'run proxygen refresh-allowlist (or delete it and run proxygen render)');
     } else if (current !== file.content) {
       const diff = unifiedDiff(current, file.content, file.path).split('\n');
-      const line = Number(/^@@ -(\d+)/m.exec(diff.join('\n'))?.[1] ?? 1);
+      // A file that is empty on disk diffs from line 0 (`@@ -0,0`); findings start at line 1.
+      const line = Math.max(1, Number(/^@@ -(\d+)/m.exec(diff.join('\n'))?.[1] ?? 1));
       const shown = diff.slice(2, 14).join('\n') + (diff.length > 14 ? `\n... ${diff.length - 14} more diff lines` : '');
       add('check/drift', file.path, line, 'differs from a fresh render of the config (edited by hand, or the config changed without a render)', 'put the change into proxygen.yaml and run proxygen render', shown);
     }

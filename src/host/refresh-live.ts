@@ -13,7 +13,6 @@ import { loadSite, prepareSite, siteStateDir } from './site.js';
 import { timerName } from './timer.js';
 import { applyHostPlan } from './transaction.js';
 
-/** Whether the config's site is applied on this host (then refresh works on the live files). */
 /**
  * refresh-allowlist for an applied site: the new lists go into the live files through the same
  * change as apply (journal, live validator, reload, probe, restore). The ETag and lists are

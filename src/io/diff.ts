@@ -50,7 +50,8 @@ export function unifiedDiff(oldText: string, newText: string, label: string, con
     i += first - at;
     j += first - at;
     let last = change;
-    for (let q = last + 1; q < kinds.length && q - last <= 2 * context; q++) if (kinds[q] !== ' ') last = q;
+    // As diff -u: changes at most 2 * context unchanged lines apart share a hunk.
+    for (let q = last + 1; q < kinds.length && q - last <= 2 * context + 1; q++) if (kinds[q] !== ' ') last = q;
     const end = Math.min(kinds.length, last + context + 1);
     const header = out.push('') - 1;
     const [fromA, fromB] = [i, j];
