@@ -1,5 +1,6 @@
-// npm run bench: the figures issue 18 guards, printed; asserts nothing. Each command's median wall
-// time (BENCH_RUNS runs, default 11) is divided by the median of `node -e 0` measured alongside.
+// npm run bench: the figures issue 18 guards, and the time of apply on a busy host, printed; it
+// asserts nothing. Each command's median wall time (BENCH_RUNS runs, default 11) is divided by
+// the median of `node -e 0` measured alongside.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,25 @@ function routesYaml(count) {
   return ['domain: big.example.com', 'upstream: http://127.0.0.1:8080', 'networks: { internal: [10.0.0.0/8] }', 'routes:', ...routes, ''].join('\n');
 }
 
+/** A temp root laid out like Debian's /etc/nginx (high ports), 20 sites applied, then the 21st timed. */
+function applyOnBusyHost() {
+  if (spawnSync('sh', ['-c', 'command -v nginx']).status !== 0) return null;
+  const root = join(temp, 'host');
+  for (const dir of ['etc/nginx/conf.d', 'etc/nginx/sites-enabled', 'run', 'tmp']) spawnSync('mkdir', ['-p', join(root, dir)]);
+  const paths = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${root}/tmp/${kind};`).join('\n');
+  writeFileSync(join(root, 'etc/nginx/nginx.conf'), `pid ${root}/run/nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n${paths}\n  include conf.d/*.conf;\n  include sites-enabled/*;\n}\n`);
+  const site = (i) => project(`site-${i}`, `preset: pilot\ndomain: site-${i}.example.com\nupstream: http://127.0.0.1:${20000 + i}\nports: { http: 18080, https: 18443 }\ntls: { mode: off }\ntunnel: { provider: cloudflare, cloudflare: { tunnel: host } }\ntargets: [nginx, cloudflared]\n`);
+  for (let i = 0; i < 20; i++) once([bin, 'apply', '--root', root], site(i));
+  const last = site(20);
+  const apply = [];
+  const uninstall = [];
+  for (let i = 0; i < RUNS; i++) {
+    apply.push(once([bin, 'apply', '--root', root], last));
+    uninstall.push(once([bin, 'uninstall', '--site', 'site-20.example.com', '--root', root], last));
+  }
+  return { apply: median(apply), uninstall: median(uninstall) };
+}
+
 const rows = [];
 const row = (name, guard, { ms, node }) => rows.push(`| ${name} | ${ms.toFixed(0)} ms | ${node.toFixed(0)} ms | ${(ms / node).toFixed(2)}x | ${guard} |`);
 try {
@@ -55,6 +75,8 @@ try {
   const r5000 = measure([bin, 'render'], project('r5000', routesYaml(5000)));
   row('render 500 routes', '', r500);
   row('render 5,000 routes', `< 1 s; ${(r5000.ms / r500.ms).toFixed(1)}x of 500 (<= 11x)`, r5000);
+
+  const apply = applyOnBusyHost();
 
   // In process: the validation and merge refresh runs, bundled on the fly (no TypeScript runtime here).
   await build({ entryPoints: { validate: join(root, 'src/allowlist/validate.ts') }, bundle: true, format: 'esm', platform: 'node', outdir: temp, outExtension: { '.js': '.mjs' }, logLevel: 'error' });
@@ -68,6 +90,7 @@ try {
   console.log('| command | median | node -e 0 alongside | ratio | guard |\n|---|---|---|---|---|');
   console.log(rows.join('\n'));
   console.log(`\nCIDR validation + merge of the 7,440 sample entries, in process, cold: ${coldMs.toFixed(1)} ms (guard <= 100 ms)`);
+  console.log(apply ? `apply of a 21st site on a host with 20 (nginx -t included, no reload under --root): ${apply.apply.toFixed(0)} ms; its uninstall: ${apply.uninstall.toFixed(0)} ms` : 'apply on a busy host: skipped, nginx is not installed');
 } finally {
   rmSync(temp, { recursive: true, force: true });
 }

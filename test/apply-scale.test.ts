@@ -1,9 +1,9 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliAsync, tempProject } from './helpers/cli.js';
-import { debianNginxRoot } from './helpers/host.js';
-import { hasTool } from './helpers/tools.js';
+import { debianNginxRoot, treeOf } from './helpers/host.js';
+import { hasTool, standInTool } from './helpers/tools.js';
 
 const haveNginx = hasTool('nginx');
 const SITES = 20;
@@ -29,17 +29,18 @@ describe.runIf(haveNginx)(`apply on a host with ${SITES} sites already applied`,
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('completes in under 3 s (nginx -t of every site included; no proxy reload under --root)', async () => {
+  // How long it takes is `npm run bench`'s figure; what must not grow with the host is the work.
+  it('validates once with the real nginx -t and uninstalls back to the same tree', async () => {
     const config = siteConfig(dir, SITES);
-    const started = performance.now();
-    const result = await cliAsync(['apply', '--config', config, '--root', root]);
-    const applyMs = performance.now() - started;
+    const calls = join(dir, 'nginx-calls');
+    writeFileSync(calls, '');
+    const nginx = standInTool('nginx', `echo "$@" >> ${calls}\nexec nginx "$@"\n`);
+    const before = treeOf(root);
+    const result = await cliAsync(['apply', '--config', config, '--root', root], { env: { PROXYGEN_NGINX: nginx } });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const again = performance.now();
+    expect(readFileSync(calls, 'utf8').trim().split('\n').map((line) => line.split(' ')[0])).toEqual(['-t']);
     expect((await cliAsync(['uninstall', '--site', `site-${SITES}.example.com`, '--root', root])).code).toBe(0);
-    const uninstallMs = performance.now() - again;
-    console.log(`apply-scale: apply of site ${SITES + 1} on a host with ${SITES} sites: ${applyMs.toFixed(0)} ms; uninstall: ${uninstallMs.toFixed(0)} ms`);
-    expect(applyMs).toBeLessThan(3000);
+    expect(treeOf(root)).toEqual(before);
   }, 60_000);
 });
